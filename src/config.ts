@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import type { HttpPolicy } from './upstream/http.js';
+
+/** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
+export interface SignicatSettings {
+  baseUrl: string;
+  tokenUrl: string;
+  accountManagementUrl: string;
+  /** The usage read path; the OpenAPI file names `/usage/transactions`, the rendered page only `/usage/`. */
+  usagePath: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+}
+
+export interface OnomondoSettings {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface FourmeSettings {
+  baseUrl: string;
+  token: string;
+  account: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  http: HttpPolicy;
+  paging: { defaultSize: number; maxSize: number };
+  /** `undefined` for a source means: start its simulator in-process with demo credentials. */
+  signicat: SignicatSettings | undefined;
+  onomondo: OnomondoSettings | undefined;
+  fourme: FourmeSettings | undefined;
+  simulator: { today: string | undefined; latencyMs: number };
+}
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+const secret = z.string().min(1);
+const isoDate = z.iso.date();
+
+const environmentSchema = z
+  .object({
+    PORT: int(4000).pipe(z.number().max(65535)),
+    HOST: z.string().min(1).default('0.0.0.0'),
+
+    SIGNICAT_BASE_URL: url.optional(),
+    SIGNICAT_TOKEN_URL: url.optional(),
+    SIGNICAT_ACCOUNT_MANAGEMENT_URL: url.optional(),
+    SIGNICAT_USAGE_PATH: z.string().startsWith('/').default('/usage/transactions'),
+    SIGNICAT_CLIENT_ID: secret.optional(),
+    SIGNICAT_CLIENT_SECRET: secret.optional(),
+    SIGNICAT_SCOPE: z.string().min(1).default('signicat-api'),
+
+    ONOMONDO_BASE_URL: url.optional(),
+    ONOMONDO_API_KEY: secret.optional(),
+
+    FOURME_BASE_URL: url.optional(),
+    FOURME_TOKEN: secret.optional(),
+    FOURME_ACCOUNT: secret.optional(),
+
+    UPSTREAM_CONNECT_TIMEOUT_MS: int(2000, 1),
+    UPSTREAM_RESPONSE_TIMEOUT_MS: int(8000, 1),
+    UPSTREAM_DEADLINE_MS: int(15000, 1),
+    UPSTREAM_MAX_ATTEMPTS: int(3, 1).pipe(z.number().max(10)),
+    UPSTREAM_RETRY_AFTER_CAP_MS: int(5000),
+    UPSTREAM_MAX_CONNECTIONS: int(16, 1),
+    UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
+    UPSTREAM_BREAKER_COOLDOWN_MS: int(10000, 1),
+
+    PAGE_SIZE_DEFAULT: int(20, 1),
+    PAGE_SIZE_MAX: int(100, 1),
+
+    SIMULATOR_TODAY: isoDate.optional(),
+    SIMULATOR_LATENCY_MS: int(0),
+  })
+  .superRefine((env, ctx) => {
+    const requireWith = (base: keyof typeof env, names: (keyof typeof env)[]) => {
+      if (env[base] === undefined) return;
+      for (const name of names) {
+        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${base} is set` });
+      }
+    };
+    requireWith('SIGNICAT_BASE_URL', ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET']);
+    requireWith('ONOMONDO_BASE_URL', ['ONOMONDO_API_KEY']);
+    requireWith('FOURME_BASE_URL', ['FOURME_TOKEN', 'FOURME_ACCOUNT']);
+    if (env.PAGE_SIZE_DEFAULT > env.PAGE_SIZE_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
+    }
+  });
+
+/** Configuration that cannot be used; the message names every offending variable and never echoes a value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once; every other module takes the typed result. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(withoutBlanks(environment));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    http: {
+      connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,
+      bodyTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,
+      deadlineMs: env.UPSTREAM_DEADLINE_MS,
+      maxAttempts: env.UPSTREAM_MAX_ATTEMPTS,
+      backoffBaseMs: 100,
+      backoffMaxMs: 2000,
+      retryAfterCapMs: env.UPSTREAM_RETRY_AFTER_CAP_MS,
+      maxConnections: env.UPSTREAM_MAX_CONNECTIONS,
+      breaker: { failureThreshold: env.UPSTREAM_BREAKER_THRESHOLD, cooldownMs: env.UPSTREAM_BREAKER_COOLDOWN_MS },
+    },
+    paging: { defaultSize: env.PAGE_SIZE_DEFAULT, maxSize: env.PAGE_SIZE_MAX },
+    signicat:
+      env.SIGNICAT_BASE_URL === undefined
+        ? undefined
+        : {
+            baseUrl: env.SIGNICAT_BASE_URL,
+            tokenUrl: env.SIGNICAT_TOKEN_URL ?? `${env.SIGNICAT_BASE_URL}/auth/open/connect/token`,
+            accountManagementUrl: env.SIGNICAT_ACCOUNT_MANAGEMENT_URL ?? `${env.SIGNICAT_BASE_URL}/account-management`,
+            usagePath: env.SIGNICAT_USAGE_PATH,
+            clientId: env.SIGNICAT_CLIENT_ID ?? '',
+            clientSecret: env.SIGNICAT_CLIENT_SECRET ?? '',
+            scope: env.SIGNICAT_SCOPE,
+          },
+    onomondo:
+      env.ONOMONDO_BASE_URL === undefined ? undefined : { baseUrl: env.ONOMONDO_BASE_URL, apiKey: env.ONOMONDO_API_KEY ?? '' },
+    fourme:
+      env.FOURME_BASE_URL === undefined
+        ? undefined
+        : { baseUrl: env.FOURME_BASE_URL, token: env.FOURME_TOKEN ?? '', account: env.FOURME_ACCOUNT ?? '' },
+    simulator: { today: env.SIMULATOR_TODAY, latencyMs: env.SIMULATOR_LATENCY_MS },
+  };
+}
+
+/** An empty variable (`FOO=`) means unset, as in most shells' habits. */
+function withoutBlanks(environment: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}

@@ -1,0 +1,327 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { CircuitBreaker, type BreakerOptions } from './breaker.js';
+import { systemClock, type Clock } from './clock.js';
+import {
+  UpstreamBadRequestError,
+  UpstreamBadResponseError,
+  UpstreamError,
+  UpstreamNotFoundError,
+  UpstreamRateLimitedError,
+  UpstreamTimeoutError,
+  UpstreamUnauthorizedError,
+  UpstreamUnavailableError,
+  type SourceName,
+} from './errors.js';
+import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter } from './retry.js';
+
+/** How the gateway treats one upstream: timeouts, retries, connection cap and circuit breaker. */
+export interface HttpPolicy {
+  /** @default 2000 */
+  connectTimeoutMs: number;
+  /** Time to the response headers of one attempt. @default 8000 */
+  headersTimeoutMs: number;
+  /** Longest pause between body chunks. @default 8000 */
+  bodyTimeoutMs: number;
+  /** Overall budget of one call, retries and waits included. @default 15000 */
+  deadlineMs: number;
+  /** Attempts per call, the first included. @default 3 */
+  maxAttempts: number;
+  /** First backoff step; doubles per attempt. @default 100 */
+  backoffBaseMs: number;
+  /** @default 2000 */
+  backoffMaxMs: number;
+  /** Longest `Retry-After` the gateway will sit out; a longer one fails the call as rate limited. @default 5000 */
+  retryAfterCapMs: number;
+  /** Concurrent connections to the upstream; further calls queue instead of tripping its rate limit. @default 16 */
+  maxConnections: number;
+  breaker: BreakerOptions;
+}
+
+export const defaultHttpPolicy: HttpPolicy = {
+  connectTimeoutMs: 2000,
+  headersTimeoutMs: 8000,
+  bodyTimeoutMs: 8000,
+  deadlineMs: 15000,
+  maxAttempts: 3,
+  backoffBaseMs: 100,
+  backoffMaxMs: 2000,
+  retryAfterCapMs: 5000,
+  maxConnections: 16,
+  breaker: { failureThreshold: 5, cooldownMs: 10000 },
+};
+
+/** Supplies auth headers; `invalidate` drops cached credentials so one 401 can be retried with fresh ones. */
+export interface Credentials {
+  headers(signal?: AbortSignal): Promise<Record<string, string>> | Record<string, string>;
+  invalidate?(): void;
+}
+
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
+export type Query = Record<string, QueryValue>;
+
+export interface RequestOptions<S extends z.ZodType> {
+  schema: S;
+  query?: Query;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse<T> {
+  data: T;
+  status: number;
+  /** Lower-cased response headers. */
+  headers: Record<string, string>;
+}
+
+export interface UpstreamOptions {
+  source: SourceName;
+  /** Origin plus optional path prefix, e.g. `https://api.4me.com/v1`. */
+  baseUrl: string;
+  policy: HttpPolicy;
+  credentials?: Credentials;
+  /** Pulls the vendor's own error text out of an error body, in that vendor's format. */
+  errorMessage?: (body: unknown) => string | undefined;
+  clock?: Clock;
+  random?: () => number;
+}
+
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/**
+ * The one HTTP core every source uses: a keep-alive pool per upstream origin, per-attempt timeouts and an
+ * overall deadline, retries of idempotent calls with backoff and `Retry-After`, a circuit breaker, and
+ * mapping of every failure onto the {@link UpstreamError} hierarchy.
+ */
+export class Upstream {
+  readonly source: SourceName;
+  readonly #pool: Pool;
+  readonly #basePath: string;
+  readonly #breaker: CircuitBreaker;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+
+  constructor(private readonly options: UpstreamOptions) {
+    const url = new URL(options.baseUrl);
+    this.source = options.source;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#breaker = new CircuitBreaker(options.policy.breaker, this.#clock);
+    this.#pool = new Pool(url.origin, {
+      connections: options.policy.maxConnections,
+      connect: { timeout: options.policy.connectTimeoutMs },
+      headersTimeout: options.policy.headersTimeoutMs,
+      bodyTimeout: options.policy.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  /** An idempotent read: retried on network errors, 429, 502, 503 and 504. */
+  get<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<UpstreamResponse<z.output<S>>> {
+    return this.#call('GET', path, options, undefined);
+  }
+
+  /** A form POST (the OAuth token call): never retried, since POST is not idempotent in general. */
+  postForm<S extends z.ZodType>(
+    path: string,
+    form: Record<string, string>,
+    options: RequestOptions<S>,
+  ): Promise<UpstreamResponse<z.output<S>>> {
+    return this.#call('POST', path, options, new URLSearchParams(form).toString());
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  async #call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: RequestOptions<S>,
+    body: string | undefined,
+  ): Promise<UpstreamResponse<z.output<S>>> {
+    const endpoint = `${method} ${this.#basePath}${path}`;
+    const details = { source: this.source, endpoint };
+    if (!this.#breaker.tryAcquire()) {
+      throw new UpstreamUnavailableError('circuit open after repeated failures; failing fast', details);
+    }
+    const deadline = AbortSignal.timeout(this.options.policy.deadlineMs);
+    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+    const deadlineAt = this.#clock.now() + this.options.policy.deadlineMs;
+    try {
+      const response = await this.#attempts(method, path, options, body, signal, deadlineAt, endpoint);
+      this.#breaker.onSuccess();
+      return response;
+    } catch (error) {
+      const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
+      if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
+      else this.#breaker.onNeutral();
+      throw mapped;
+    }
+  }
+
+  async #attempts<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: RequestOptions<S>,
+    body: string | undefined,
+    signal: AbortSignal,
+    deadlineAt: number,
+    endpoint: string,
+  ): Promise<UpstreamResponse<z.output<S>>> {
+    const { policy, credentials } = this.options;
+    const retryable = method === 'GET';
+    const details = { source: this.source, endpoint };
+    let refreshedCredentials = false;
+    for (let attempt = 0; ; attempt++) {
+      const lastAttempt = !retryable || attempt + 1 >= policy.maxAttempts;
+      let response: Dispatcher.ResponseData;
+      try {
+        const auth = credentials ? await credentials.headers(signal) : {};
+        response = await this.#pool.request({
+          method,
+          path: this.#basePath + path + queryString(options.query),
+          headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+            ...options.headers,
+            ...auth,
+          },
+          body,
+          signal,
+        });
+      } catch (error) {
+        if (error instanceof UpstreamError) throw error;
+        const wait = backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#random);
+        if (!lastAttempt && isNetworkError(error) && !signal.aborted && wait < deadlineAt - this.#clock.now()) {
+          await this.#clock.sleep(wait, signal);
+          continue;
+        }
+        throw error;
+      }
+
+      const { statusCode: status } = response;
+      const headers = flattenHeaders(response.headers);
+      const text = await response.body.text();
+
+      if (status >= 200 && status < 300) return { status, headers, data: this.#parse(text, options.schema, { ...details, status }) };
+
+      const vendorMessage = this.#vendorMessage(text);
+      if ((status === 401 || status === 403) && credentials?.invalidate && !refreshedCredentials) {
+        refreshedCredentials = true;
+        credentials.invalidate();
+        continue;
+      }
+      if (retryable && RETRYABLE_STATUSES.has(status)) {
+        const retryAfterMs = parseRetryAfter(headers['retry-after'], this.#clock.now());
+        const wait = retryAfterMs ?? backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#random);
+        const remaining = deadlineAt - this.#clock.now();
+        const canWait = retryAfterMs === undefined || retryAfterMs <= policy.retryAfterCapMs;
+        if (!lastAttempt && canWait && wait < remaining) {
+          await this.#clock.sleep(wait, signal);
+          continue;
+        }
+        if (status === 429) {
+          throw new UpstreamRateLimitedError(`rate limited (HTTP 429)${vendorMessage}`, {
+            ...details,
+            status,
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          });
+        }
+      }
+      throw statusError(status, vendorMessage, details);
+    }
+  }
+
+  #parse<S extends z.ZodType>(text: string, schema: S, details: { source: SourceName; endpoint: string; status: number }): z.output<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new UpstreamBadResponseError('response body is not JSON', { ...details, cause });
+    }
+    const result = schema.safeParse(json);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const fieldPath = issue ? formatPath(issue.path) : '';
+    throw new UpstreamBadResponseError(
+      `response failed validation at ${fieldPath || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      { ...details, fieldPath, cause: result.error },
+    );
+  }
+
+  #vendorMessage(text: string): string {
+    try {
+      const message = this.options.errorMessage?.(JSON.parse(text));
+      return message ? `: ${message.slice(0, 200)}` : '';
+    } catch {
+      return '';
+    }
+  }
+
+  #mapThrown(error: unknown, endpoint: string, deadline: AbortSignal): UpstreamError {
+    const details = { source: this.source, endpoint, cause: error };
+    if (deadline.aborted || isTimeout(error)) {
+      return new UpstreamTimeoutError(`no answer within the deadline of ${this.options.policy.deadlineMs} ms`, details);
+    }
+    if (isNetworkError(error)) return new UpstreamUnavailableError(`connection failed (${errorCode(error)})`, details);
+    return new UpstreamUnavailableError('request failed', details);
+  }
+}
+
+function statusError(status: number, vendorMessage: string, details: { source: SourceName; endpoint: string }): UpstreamError {
+  const withStatus = { ...details, status };
+  if (status === 401 || status === 403) return new UpstreamUnauthorizedError(`credentials rejected (HTTP ${status})${vendorMessage}`, withStatus);
+  if (status === 404) return new UpstreamNotFoundError(`not found${vendorMessage}`, withStatus);
+  if (status === 429) return new UpstreamRateLimitedError(`rate limited (HTTP 429)${vendorMessage}`, withStatus);
+  if (status >= 400 && status < 500) return new UpstreamBadRequestError(`rejected the request (HTTP ${status})${vendorMessage}`, withStatus);
+  return new UpstreamUnavailableError(`failed (HTTP ${status})${vendorMessage}`, withStatus);
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, String(item));
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** `['data', 3, 'count']` → `data[3].count` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return errorCode((error as { cause?: unknown }).cause);
+}
+
+function isNetworkError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && NETWORK_ERROR_CODES.has(code);
+}
+
+function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    (error instanceof Error && error.name === 'TimeoutError')
+  );
+}
