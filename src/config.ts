@@ -33,7 +33,13 @@ export interface Config {
   signicat: SignicatSettings | undefined;
   onomondo: OnomondoSettings | undefined;
   fourme: FourmeSettings | undefined;
-  simulator: { today: string | undefined; latencyMs: number };
+  simulator: {
+    /** Day the seeded data ends on; the real date when unset. */
+    today: string | undefined;
+    latencyMs: number;
+    /** Ports `npm run simulate` listens on. */
+    ports: { signicat: number; onomondo: number; fourme: number };
+  };
 }
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -75,6 +81,9 @@ const environmentSchema = z
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
+    SIGNICAT_SIMULATOR_PORT: int(4101).pipe(z.number().max(65535)),
+    ONOMONDO_SIMULATOR_PORT: int(4102).pipe(z.number().max(65535)),
+    FOURME_SIMULATOR_PORT: int(4103).pipe(z.number().max(65535)),
   })
   .superRefine((env, ctx) => {
     const requireWith = (base: keyof typeof env, names: (keyof typeof env)[]) => {
@@ -138,7 +147,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       env.FOURME_BASE_URL === undefined
         ? undefined
         : { baseUrl: env.FOURME_BASE_URL, token: env.FOURME_TOKEN ?? '', account: env.FOURME_ACCOUNT ?? '' },
-    simulator: { today: env.SIMULATOR_TODAY, latencyMs: env.SIMULATOR_LATENCY_MS },
+    simulator: {
+      today: env.SIMULATOR_TODAY,
+      latencyMs: env.SIMULATOR_LATENCY_MS,
+      ports: { signicat: env.SIGNICAT_SIMULATOR_PORT, onomondo: env.ONOMONDO_SIMULATOR_PORT, fourme: env.FOURME_SIMULATOR_PORT },
+    },
   };
 }
 

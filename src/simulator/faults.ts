@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** A failure a simulator is told to produce, for tests and for frontends that want to see errors. */
 export const faultSchema = z.object({
   /** Only requests whose path matches this regular expression; every request when omitted. */
-  path: z.string().optional(),
+  path: z.string().refine(isRegExp, 'not a valid regular expression').optional(),
   method: z.enum(['GET', 'POST']).optional(),
   /** How many matching requests it affects; every matching request until reset when omitted. */
   count: z.number().int().positive().optional(),
@@ -17,6 +17,16 @@ export const faultSchema = z.object({
   body: z.enum(['malformed', 'schema']).optional(),
 });
 export type Fault = z.infer<typeof faultSchema>;
+
+// Checked in the schema, so a control request with several faults is refused whole rather than half applied.
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface ActiveFault {
   fault: Fault;

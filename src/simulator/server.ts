@@ -201,7 +201,13 @@ export class Simulator {
     }
     if (limited.exceeded) return withLimitHeaders(limited.exceeded);
 
-    const match = this.#route(request);
+    let match: (Route & { params: Record<string, string> }) | undefined;
+    try {
+      match = this.#route(request);
+    } catch (error) {
+      if (!(error instanceof URIError)) throw error;
+      return withLimitHeaders(this.#profile.error(400, 'bad_request', `malformed escape in ${request.path}`));
+    }
     if (!match) return withLimitHeaders(this.#profile.error(404, 'not_found', `no route for ${request.method} ${request.path}`));
     if (!match.public) {
       const denied = this.#profile.authenticate(request);
@@ -310,7 +316,10 @@ function send(res: ServerResponse, response: SimResponse): void {
   let payload: string | undefined;
   if (response.body instanceof RawBody) payload = response.body.text;
   else if (response.body !== undefined) payload = JSON.stringify(response.body);
-  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  // A profile may spell it `Content-Type`: adding a lower-case default beside it would send two.
+  if (payload !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
   res.writeHead(response.status, headers);
   res.end(payload);
 }

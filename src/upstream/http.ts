@@ -20,7 +20,10 @@ import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter } from './retry.js';
 export interface HttpPolicy {
   /** @default 2000 */
   connectTimeoutMs: number;
-  /** Time to the response headers of one attempt. @default 8000 */
+  /**
+   * Time to the response headers of one attempt, from when it is issued (a wait for a free connection included).
+   * Timed by the core itself: undici's own headers timeout only fires on a ~0.5 s tick. @default 8000
+   */
   headersTimeoutMs: number;
   /** Longest pause between body chunks. @default 8000 */
   bodyTimeoutMs: number;
@@ -88,6 +91,8 @@ export interface UpstreamOptions {
 }
 
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Timeouts of one attempt, as opposed to the call's deadline: worth another attempt while the deadline allows. */
+const ATTEMPT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
 /**
  * The one HTTP core every source uses: a keep-alive pool per upstream origin, per-attempt timeouts and an
@@ -118,7 +123,7 @@ export class Upstream {
     });
   }
 
-  /** An idempotent read: retried on network errors, 429, 502, 503 and 504. */
+  /** An idempotent read: retried on network errors, connect and headers timeouts, 429, 502, 503 and 504. */
   get<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<UpstreamResponse<z.output<S>>> {
     return this.#call('GET', path, options, undefined);
   }
@@ -156,7 +161,9 @@ export class Upstream {
       return response;
     } catch (error) {
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
-      if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
+      // A caller that gave up (e.g. a client disconnect) says nothing about the vendor's health.
+      const callerAborted = options.signal?.aborted === true && !deadline.aborted;
+      if (!callerAborted && (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError)) this.#breaker.onFailure();
       else this.#breaker.onNeutral();
       throw mapped;
     }
@@ -178,24 +185,15 @@ export class Upstream {
     for (let attempt = 0; ; attempt++) {
       const lastAttempt = !retryable || attempt + 1 >= policy.maxAttempts;
       let response: Dispatcher.ResponseData;
+      let auth: Record<string, string> = {};
       try {
-        const auth = credentials ? await credentials.headers(signal) : {};
-        response = await this.#pool.request({
-          method,
-          path: this.#basePath + path + queryString(options.query),
-          headers: {
-            accept: 'application/json',
-            ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-            ...options.headers,
-            ...auth,
-          },
-          body,
-          signal,
-        });
+        auth = credentials ? await credentials.headers(signal) : {};
+        response = await this.#request(method, path + queryString(options.query), { ...options.headers, ...auth }, body, signal);
       } catch (error) {
         if (error instanceof UpstreamError) throw error;
         const wait = backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#random);
-        if (!lastAttempt && isNetworkError(error) && !signal.aborted && wait < deadlineAt - this.#clock.now()) {
+        const retryableError = isNetworkError(error) || ATTEMPT_TIMEOUT_CODES.has(errorCode(error) ?? '');
+        if (!lastAttempt && retryableError && !signal.aborted && wait < deadlineAt - this.#clock.now()) {
           await this.#clock.sleep(wait, signal);
           continue;
         }
@@ -208,7 +206,7 @@ export class Upstream {
 
       if (status >= 200 && status < 300) return { status, headers, data: this.#parse(text, options.schema, { ...details, status }) };
 
-      const vendorMessage = this.#vendorMessage(text);
+      const vendorMessage = this.#vendorMessage(text, [...Object.values(auth), ...headerValues(options.headers, 'authorization')]);
       if ((status === 401 || status === 403) && credentials?.invalidate && !refreshedCredentials) {
         refreshedCredentials = true;
         credentials.invalidate();
@@ -235,6 +233,33 @@ export class Upstream {
     }
   }
 
+  /** One attempt, bounded by `headersTimeoutMs` until the response headers arrive. */
+  async #request(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new undiciErrors.HeadersTimeoutError()), this.options.policy.headersTimeoutMs);
+    try {
+      return await this.#pool.request({
+        method,
+        path: this.#basePath + pathAndQuery,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+          ...headers,
+        },
+        body,
+        signal: AbortSignal.any([signal, attempt.signal]),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   #parse<S extends z.ZodType>(text: string, schema: S, details: { source: SourceName; endpoint: string; status: number }): z.output<S> {
     let json: unknown;
     try {
@@ -252,10 +277,11 @@ export class Upstream {
     );
   }
 
-  #vendorMessage(text: string): string {
+  /** The vendor's error text, with any credential we sent cut out: some vendors echo a rejected key. */
+  #vendorMessage(text: string, credentialValues: readonly string[]): string {
     try {
       const message = this.options.errorMessage?.(JSON.parse(text));
-      return message ? `: ${message.slice(0, 200)}` : '';
+      return message ? `: ${redact(message, credentialValues).slice(0, 200)}` : '';
     } catch {
       return '';
     }
@@ -278,6 +304,23 @@ function statusError(status: number, vendorMessage: string, details: { source: S
   if (status === 429) return new UpstreamRateLimitedError(`rate limited (HTTP 429)${vendorMessage}`, withStatus);
   if (status >= 400 && status < 500) return new UpstreamBadRequestError(`rejected the request (HTTP ${status})${vendorMessage}`, withStatus);
   return new UpstreamUnavailableError(`failed (HTTP ${status})${vendorMessage}`, withStatus);
+}
+
+function headerValues(headers: Record<string, string> | undefined, name: string): string[] {
+  return Object.entries(headers ?? {})
+    .filter(([key]) => key.toLowerCase() === name)
+    .map(([, value]) => value);
+}
+
+/** Cuts each credential out of `text`, both whole (`Bearer abc…`) and without its scheme (`abc…`). */
+function redact(text: string, credentialValues: readonly string[]): string {
+  let redacted = text;
+  for (const value of credentialValues) {
+    for (const secret of [value, value.replace(/^\S+\s+/, '')]) {
+      if (secret.trim().length >= 4) redacted = redacted.split(secret).join('[redacted]');
+    }
+  }
+  return redacted;
 }
 
 function queryString(query: Query | undefined): string {

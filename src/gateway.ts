@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { requestScope } from './request-scope.js';
+import { connectSources, type ConnectedSources } from './sources/connect.js';
+import { createApp, type App } from './yoga.js';
+
+export interface Gateway {
+  /** `http://host:port/graphql` */
+  url: string;
+  app: App;
+  connected: ConnectedSources;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Connects the sources, builds the app and listens; each request runs in a scope that carries its id. */
+export async function startGateway(config: Config): Promise<Gateway> {
+  const connected = await connectSources(config);
+  const app = createApp(connected.sources, config.paging);
+  const server = createServer((req, res) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    void requestScope.run({ requestId }, () => app(req, res));
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    app,
+    connected,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connected.close();
+    },
+  };
+}

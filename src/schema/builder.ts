@@ -1,0 +1,62 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin from '@pothos/plugin-relay';
+import {
+  CountryCodeResolver,
+  DateResolver,
+  DateTimeResolver,
+  HexColorCodeResolver,
+  SafeIntResolver,
+  UUIDResolver,
+} from 'graphql-scalars';
+import { BadUserInputError } from '../errors.js';
+import type { GraphContext } from './context.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphContext;
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Connection: { totalCount?: number };
+  Scalars: {
+    Date: { Input: Date; Output: Date | string };
+    DateTime: { Input: Date; Output: Date | string };
+    CountryCode: { Input: string; Output: string };
+    UUID: { Input: string; Output: string };
+    SafeInt: { Input: number; Output: number };
+    HexColorCode: { Input: string; Output: string };
+  };
+}>({
+  plugins: [RelayPlugin, DataloaderPlugin],
+  // Non-null unless a field says otherwise; fields that cross to an upstream opt into null for partial data.
+  defaultFieldNullability: false,
+  relay: {
+    cursorType: 'String',
+    nodesOnConnection: true,
+    firstArgOptions: { description: 'Return the first n items (after `after`, if given). Default 20; at most the configured maximum (100 unless changed).' },
+    lastArgOptions: { description: 'Return the last n items (before `before`, if given). At most the configured maximum (100 unless changed).' },
+    afterArgOptions: { description: 'Return items after this cursor, taken from an edge or `pageInfo.endCursor` of the same list.' },
+    beforeArgOptions: { description: 'Return items before this cursor, taken from an edge or `pageInfo.startCursor` of the same list.' },
+    nodeQueryOptions: { description: 'Any object by its global id; null when there is none.' },
+    nodesQueryOptions: { description: 'Objects by global id, in the order given; null for each id that has none.' },
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),
+    decodeGlobalID: (globalID) => {
+      const decoded = Buffer.from(globalID, 'base64url').toString('utf8');
+      const separator = decoded.indexOf(':');
+      if (separator <= 0 || separator === decoded.length - 1 || Buffer.from(decoded).toString('base64url') !== globalID) {
+        throw new BadUserInputError(`not a valid id: ${JSON.stringify(globalID.slice(0, 64))}`);
+      }
+      return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
+    },
+  },
+});
+
+builder.addScalarType('Date', DateResolver);
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('CountryCode', CountryCodeResolver);
+builder.addScalarType('UUID', UUIDResolver);
+builder.addScalarType('SafeInt', SafeIntResolver);
+builder.addScalarType('HexColorCode', HexColorCodeResolver);
+

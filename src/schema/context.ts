@@ -1,0 +1,33 @@
+import type { FourmeClient } from '../sources/fourme/client.js';
+import { createFourmeLoaders, type FourmeLoaders } from '../sources/fourme/loaders.js';
+import type { OnomondoClient } from '../sources/onomondo/client.js';
+import { createOnomondoLoaders, type OnomondoLoaders } from '../sources/onomondo/loaders.js';
+import type { SignicatClient } from '../sources/signicat/client.js';
+import { createSignicatLoaders, type SignicatLoaders } from '../sources/signicat/loaders.js';
+import type { PageSizeLimits } from './paging/args.js';
+
+/** One client per vendor, shared by every request. */
+export interface Sources {
+  signicat: SignicatClient;
+  onomondo: OnomondoClient;
+  fourme: FourmeClient;
+}
+
+/** Per-request state: fresh DataLoaders, so nothing is cached across requests by accident. */
+export interface GraphContext {
+  requestId: string;
+  limits: PageSizeLimits;
+  signicat: SignicatLoaders;
+  onomondo: OnomondoLoaders;
+  fourme: FourmeLoaders;
+}
+
+export function createGraphContext(sources: Sources, limits: PageSizeLimits, requestId: string): GraphContext {
+  return {
+    requestId,
+    limits,
+    signicat: createSignicatLoaders(sources.signicat),
+    onomondo: createOnomondoLoaders(sources.onomondo),
+    fourme: createFourmeLoaders(sources.fourme),
+  };
+}

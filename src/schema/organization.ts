@@ -1,0 +1,121 @@
+import { USAGE_PAGE_LIMIT, accountManagementList } from '../sources/signicat/loaders.js';
+import type { SignicatOrganization } from '../sources/signicat/schemas.js';
+import { Account, AccountConnection } from './account.js';
+import { builder } from './builder.js';
+import { IdentityUsageLevel, IdentityUsageRecord, IdentityUsageRecordConnection, identityUsageArgs, identityUsageQuery } from './identity-usage.js';
+import { localId } from './node-id.js';
+import { cursorScope } from './paging/cursor.js';
+import { resolveOffsetConnection } from './paging/offset.js';
+import { resolveTokenConnection } from './paging/token.js';
+
+export const Organization = builder.loadableNodeRef('Organization', {
+  id: { resolve: (organization: SignicatOrganization) => organization.id },
+  load: (ids: string[], context) => context.signicat.organization.loadMany(ids),
+});
+
+export const OrganizationConnection = builder.connectionObject(
+  { type: Organization, name: 'OrganizationConnection', description: 'A page of organisations.' },
+  { name: 'OrganizationEdge' },
+);
+
+Organization.implement({
+  description: 'A customer organisation on the identity platform; organisations nest, and own accounts.',
+  fields: (t) => ({
+    externalId: t.exposeString('id', { description: 'The identity platform’s own id, e.g. `o-p-…`.' }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    entityId: t.exposeString('entityId', { description: 'Registration number of the legal entity.' }),
+    country: t.field({
+      type: 'CountryCode',
+      description: 'Country of the legal entity (ISO 3166-1 alpha-2).',
+      resolve: (organization) => organization.country.toUpperCase(),
+    }),
+    parent: t.field({
+      type: Organization,
+      nullable: true,
+      description: 'The organisation this one belongs to; null for a top-level organisation.',
+      resolve: (organization) => organization.parentId,
+    }),
+    children: t.connection(
+      {
+      type: Organization,
+      nullable: true,
+      description: 'Organisations directly below this one.',
+      resolve: (organization, args, context) =>
+        resolveTokenConnection(
+          { args, limits: context.limits, scope: cursorScope('Organization.children', organization.id) },
+          accountManagementList((query) => context.signicat.childOrganizationsPage.load({ organizationId: organization.id, query })),
+        ),
+      },
+      OrganizationConnection,
+    ),
+    accounts: t.connection(
+      {
+      type: Account,
+      nullable: true,
+      description: 'Accounts this organisation owns (not those of its children).',
+      resolve: (organization, args, context) =>
+        resolveTokenConnection(
+          { args, limits: context.limits, scope: cursorScope('Organization.accounts', organization.id) },
+          accountManagementList((query) => context.signicat.organizationAccountsPage.load({ organizationId: organization.id, query })),
+        ),
+      },
+      AccountConnection,
+    ),
+    identityUsage: t.connection(
+      {
+      type: IdentityUsageRecord,
+      nullable: true,
+      description: 'Identity-platform usage of this organisation’s accounts, oldest period first.',
+      args: {
+        ...identityUsageArgs,
+        level: t.arg({ type: IdentityUsageLevel, description: 'Per account, or summed for the organisation. Default: ACCOUNT.' }),
+        includeChildOrganizations: t.arg.boolean({ description: 'Add the usage of every organisation below this one. Default: false.' }),
+      },
+      resolve: (organization, args, context) => {
+        const query = {
+          ...identityUsageQuery(args),
+          ...(args.level ? { aggregateByLevel: args.level } : {}),
+          ...(args.includeChildOrganizations ? { includeChildOrganizations: true } : {}),
+        };
+        return resolveOffsetConnection(
+          { args, limits: context.limits, scope: cursorScope('Organization.identityUsage', [organization.id, query]) },
+          {
+            maxChunk: USAGE_PAGE_LIMIT,
+            read: async (offset, limit) => {
+              const page = await context.signicat.usagePage.load({
+                scope: { organizationId: organization.id },
+                query: { ...query, offset, limit },
+              });
+              return { items: page.items, hasMore: page.nextOffset !== null };
+            },
+          },
+        );
+      },
+      },
+      IdentityUsageRecordConnection,
+    ),
+  }),
+});
+
+builder.queryFields((t) => ({
+  organizations: t.connection(
+    {
+    type: Organization,
+    nullable: true,
+    description: 'Top-level organisations the credentials can see.',
+    resolve: (_root, args, context) =>
+      resolveTokenConnection(
+        { args, limits: context.limits, scope: cursorScope('Query.organizations', null) },
+        accountManagementList((query) => context.signicat.organizationsPage.load(query)),
+      ),
+    },
+    OrganizationConnection,
+  ),
+  organization: t.field({
+    type: Organization,
+    nullable: true,
+    description: 'One organisation by id; null when there is none.',
+    args: { id: t.arg.globalID({ required: true }) },
+    resolve: (_root, args) => localId(args.id, 'Organization'),
+  }),
+}));

@@ -1,0 +1,47 @@
+import { BadUserInputError } from '../errors.js';
+import type { FourmePerson, FourmeReference } from '../sources/fourme/schemas.js';
+import { builder } from './builder.js';
+import { localId } from './node-id.js';
+
+export const Person = builder.loadableNodeRef('Person', {
+  id: { resolve: (person: FourmePerson) => person.id, parse: parsePersonId },
+  load: (ids: number[], context) => context.fourme.person.loadMany(ids),
+});
+
+const Site = builder.objectRef<FourmeReference>('Site').implement({
+  description: 'A location people of the service desk account work at.',
+  fields: (t) => ({
+    externalId: t.exposeInt('id', { description: 'The service desk’s own site id.' }),
+    name: t.exposeString('name', { description: 'Site name.' }),
+  }),
+});
+
+Person.implement({
+  description: 'A person registered in the service desk account; billable people count towards usage statements.',
+  fields: (t) => ({
+    externalId: t.exposeInt('id', { description: 'The service desk’s own person id.' }),
+    name: t.exposeString('name', { description: 'Full name.' }),
+    primaryEmail: t.exposeString('primary_email', { description: 'Primary e-mail address.' }),
+    organizationName: t.string({ description: 'Name of the organisation the person belongs to.', resolve: (person) => person.organization.name }),
+    site: t.field({ type: Site, nullable: true, description: 'Where the person works; null when not set.', resolve: (person) => person.site }),
+    disabled: t.exposeBoolean('disabled', { description: 'Whether the person can no longer sign in.' }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the person was registered.', resolve: (person) => person.created_at }),
+    updatedAt: t.field({ type: 'DateTime', description: 'When the person last changed.', resolve: (person) => person.updated_at }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  person: t.field({
+    type: Person,
+    nullable: true,
+    description: 'One person by id; null when there is none.',
+    args: { id: t.arg.globalID({ required: true }) },
+    resolve: (_root, args) => parsePersonId(localId(args.id, 'Person')),
+  }),
+}));
+
+function parsePersonId(id: string): number {
+  const parsed = Number(id);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new BadUserInputError('not a valid Person id');
+  return parsed;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** `{"error": "sim_not_found"}`: the body of every Onomondo error. */
+export const onomondoErrorSchema = z.object({ error: z.string() });
+
+/** Cursor paging of `/usage` and `/sims`; `next_page` is absent on the last page. */
+export const paginationSchema = z.object({
+  has_more: z.boolean(),
+  next_page: z.string().min(1).optional(),
+});
+export type OnomondoPagination = z.infer<typeof paginationSchema>;
+
+const byteCount = z.number().int().nonnegative();
+const dateTime = z.iso.datetime({ offset: true });
+/** Usage times are UTC without a zone marker: `2024-03-01 13:05:59`. */
+const usageTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expected "YYYY-MM-DD HH:mm:ss"');
+const countryCode = z.string().regex(/^[a-z]{2}$/, 'expected a lower-case ISO 3166-1 alpha-2 code');
+
+export const networkTypeSchema = z.enum(['2G', '3G', '4G', '5G']);
+export type OnomondoNetworkType = z.infer<typeof networkTypeSchema>;
+
+export const usageRecordSchema = z.object({
+  time: usageTime,
+  bill_id: z.guid(),
+  sim_id: z.string(),
+  iccid: z.string(),
+  session_id: z.guid(),
+  bytes: byteCount,
+  country_code: countryCode,
+  network_type: networkTypeSchema,
+  network: z.object({ mcc: z.string(), mnc: z.string() }),
+});
+export type OnomondoUsageRecord = z.infer<typeof usageRecordSchema>;
+
+export const usagePageSchema = z.object({
+  pagination: paginationSchema,
+  usage: z.array(usageRecordSchema),
+});
+export type OnomondoUsagePage = z.infer<typeof usagePageSchema>;
+
+export const tagSchema = z.object({
+  id: z.guid(),
+  name: z.string(),
+  can_write: z.boolean(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected "#rrggbb"'),
+});
+export type OnomondoTag = z.infer<typeof tagSchema>;
+
+export const tagUsageTotalSchema = z.object({
+  tag_id: z.guid(),
+  bytes: byteCount,
+  sims: z.number().int().nonnegative(),
+});
+export type OnomondoTagUsageTotal = z.infer<typeof tagUsageTotalSchema>;
+
+export const simNetworkSchema = z.object({
+  name: z.string().nullable(),
+  country: z.string().nullable(),
+  country_code: countryCode.nullable(),
+  mcc: z.string().nullable(),
+  mnc: z.string().nullable(),
+});
+export type OnomondoSimNetwork = z.infer<typeof simNetworkSchema>;
+
+export const dataLimitSchema = z.object({
+  used: byteCount.nullable(),
+  total: byteCount,
+  type: z.string(),
+  period: z.string(),
+  /** Percentage of `total` at which an alert fires. */
+  alert_threshold: z.number().nullable(),
+  resets_at: dateTime.nullable(),
+});
+export type OnomondoDataLimit = z.infer<typeof dataLimitSchema>;
+
+export const technologiesSchema = z.object({
+  sms: z.boolean(),
+  '2g_3g': z.boolean(),
+  '4g': z.boolean(),
+});
+export type OnomondoTechnologies = z.infer<typeof technologiesSchema>;
+
+export const simSchema = z.object({
+  id: z.string(),
+  iccid: z.string(),
+  imsi: z.string().nullable(),
+  msisdn: z.string().nullable(),
+  imei: z.string().nullable(),
+  label: z.string().nullable(),
+  activated: z.boolean(),
+  online: z.boolean(),
+  online_at: dateTime.nullable(),
+  last_came_online_at: dateTime.nullable(),
+  ipv4: z.string().nullable(),
+  network_whitelist: z.string().nullable(),
+  connector: z.string().nullable(),
+  network: simNetworkSchema,
+  /** Bytes used in the current period (calendar month). */
+  usage: byteCount,
+  tags: z.array(tagSchema),
+  /** Null for a SIM without a data limit. */
+  data_limit: dataLimitSchema.nullable(),
+  technologies: technologiesSchema,
+});
+export type OnomondoSim = z.infer<typeof simSchema>;
+
+export const simsPageSchema = z.object({
+  pagination: paginationSchema,
+  sims: z.array(simSchema),
+});
+export type OnomondoSimsPage = z.infer<typeof simsPageSchema>;
+
+export const tagSearchSchema = z.object({
+  count: z.number().int().nonnegative(),
+  limit: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  result: z.array(tagSchema),
+});
+export type OnomondoTagSearch = z.infer<typeof tagSearchSchema>;

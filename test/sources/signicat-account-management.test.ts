@@ -1,0 +1,138 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SignicatSettings } from '../../src/config.js';
+import { createSignicatClient, type SignicatClient } from '../../src/sources/signicat/client.js';
+import { seedSignicat, signicatProducts } from '../../src/sources/signicat/seed.js';
+import { createSignicatSimulator, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
+import type { Simulator } from '../../src/simulator/server.js';
+import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
+import { TODAY, fastPolicy, fetchToken, requestsTo, walkList } from '../support/signicat.js';
+
+const seed = seedSignicat(TODAY);
+const topLevel = seed.childOrganizations.get(null) ?? [];
+const parent = topLevel.find((organization) => (seed.childOrganizations.get(organization.id)?.length ?? 0) >= 2);
+if (!parent) throw new Error('the seed lacks an organisation with children');
+const children = seed.childOrganizations.get(parent.id) ?? [];
+
+let simulator: Simulator;
+let settings: SignicatSettings;
+let client: SignicatClient;
+
+beforeAll(async () => {
+  simulator = createSignicatSimulator({ today: TODAY });
+  settings = signicatSimulatedSettings(await simulator.start());
+});
+afterAll(() => simulator.stop());
+beforeEach(() => {
+  simulator.reset();
+  client = createSignicatClient(settings, fastPolicy());
+});
+afterEach(() => client.close());
+
+describe('signicat account management', () => {
+  it('walks the accounts page by page to the end, equal to the seeded accounts', async () => {
+    const { items, pages } = await walkList((query) => client.listAccounts(query), 10);
+
+    expect(items).toEqual(seed.accounts);
+    expect(pages).toBe(Math.ceil(seed.accounts.length / 10));
+    expect(requestsTo(simulator, 'GET', '/account-management/accounts')).toHaveLength(pages);
+  });
+
+  it('returns up to 50 accounts by default', async () => {
+    const page = await client.listAccounts();
+
+    expect(page.items).toEqual(seed.accounts.slice(0, 50));
+    expect(page.nextPage === null).toBe(seed.accounts.length <= 50);
+    expect(requestsTo(simulator, 'GET', '/account-management/accounts')[0]?.query).toEqual({});
+  });
+
+  it('reads one account by id', async () => {
+    const account = seed.accounts.at(-1);
+    if (!account) throw new Error('no accounts seeded');
+
+    expect(await client.getAccount(account.id)).toEqual(account);
+  });
+
+  it('fails an unknown account as not found', async () => {
+    const call = client.getAccount('a-ppge-00000000000000000000');
+
+    await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
+    await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND', endpoint: 'GET /account-management/accounts/a-ppge-00000000000000000000' });
+  });
+
+  it('lists the top-level organisations', async () => {
+    const { items } = await walkList((query) => client.listOrganizations(query));
+
+    expect(items).toEqual(topLevel);
+    expect(items.every((organization) => organization.parentId === null)).toBe(true);
+  });
+
+  it('reads one organisation by id, with its parent', async () => {
+    const child = children[0];
+
+    expect(await client.getOrganization(child?.id ?? '')).toEqual({ ...child, parentId: parent.id });
+  });
+
+  it('walks an organisation’s child organisations one per page', async () => {
+    const { items, pages } = await walkList((query) => client.listChildOrganizations(parent.id, query), 1);
+
+    expect(items).toEqual(children);
+    expect(pages).toBe(children.length);
+  });
+
+  it('lists an organisation’s own accounts', async () => {
+    const { items } = await walkList((query) => client.listOrganizationAccounts(parent.id, query), 2);
+
+    expect(items).toEqual(seed.organizationAccounts.get(parent.id));
+    expect(items.every((account) => account.organization?.id === parent.id)).toBe(true);
+  });
+
+  it('fails the children of an unknown organisation as not found', async () => {
+    await expect(client.listChildOrganizations('o-p-00000000000000000000')).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND' });
+  });
+
+  it.each(['limit=0', 'limit=101', 'page=bm90LWEtdG9rZW4', 'page='])('the simulator rejects %s with a 400 problem', async (query) => {
+    const token = await fetchToken(settings);
+    const response = await fetch(`${settings.accountManagementUrl}/accounts?${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 400, title: 'Bad Request', detail: expect.stringMatching(/^(limit|page)/) });
+  });
+
+  it('the simulator requires a bearer token', async () => {
+    const response = await fetch(`${settings.accountManagementUrl}/organizations`);
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
+  });
+});
+
+describe('signicat seed', () => {
+  it('is the same on every run for the same day', () => {
+    const again = seedSignicat(TODAY);
+
+    expect(again.accounts).toEqual(seed.accounts);
+    expect(again.accountSeries.map((series) => [...series.counts])).toEqual(seed.accountSeries.map((series) => [...series.counts]));
+  });
+
+  it('has 3 top-level organisations with 2 to 4 children each, and 2 to 5 accounts per organisation', () => {
+    expect(topLevel).toHaveLength(3);
+    for (const organization of topLevel) expect(seed.childOrganizations.get(organization.id)?.length).toSatisfy((n: number) => n >= 2 && n <= 4);
+    for (const organization of seed.organizations) {
+      expect(seed.organizationAccounts.get(organization.id)?.length).toSatisfy((n: number) => n >= 2 && n <= 5);
+    }
+  });
+
+  it('uses the vendor’s id formats, sandbox accounts under a-spge-', () => {
+    for (const organization of seed.organizations) expect(organization.id).toMatch(/^o-p-[A-Za-z0-9]{20}$/);
+    for (const account of seed.accounts) expect(account.id).toMatch(account.isSandbox ? /^a-spge-[A-Za-z0-9]{20}$/ : /^a-ppge-[A-Za-z0-9]{20}$/);
+    expect(seed.accounts.some((account) => account.isSandbox)).toBe(true);
+  });
+
+  it('covers 24 calendar months ending today, with at least 8 products in use', () => {
+    expect(seed.firstDay).toBe('2023-07-01');
+    expect(seed.today).toBe(TODAY);
+    expect(new Set(seed.accountSeries.map((series) => series.product.usageType)).size).toBeGreaterThanOrEqual(8);
+    expect(signicatProducts.length).toBeGreaterThanOrEqual(8);
+  });
+});

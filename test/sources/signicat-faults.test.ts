@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SignicatSettings } from '../../src/config.js';
+import { createSignicatClient, type SignicatClient } from '../../src/sources/signicat/client.js';
+import { usagePageSchema } from '../../src/sources/signicat/schemas.js';
+import { seedSignicat } from '../../src/sources/signicat/seed.js';
+import { createSignicatSimulator, signicatDemoCredentials, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
+import type { Fault } from '../../src/simulator/faults.js';
+import type { RequestLogEntry, Simulator } from '../../src/simulator/server.js';
+import {
+  UpstreamBadResponseError,
+  UpstreamRateLimitedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  type UpstreamError,
+} from '../../src/upstream/errors.js';
+import { TODAY, TOKEN_PATH, fastPolicy, requestsTo } from '../support/signicat.js';
+
+const seed = seedSignicat(TODAY);
+const accountId = seed.accounts[0]?.id ?? '';
+
+let simulator: Simulator;
+let settings: SignicatSettings;
+let client: SignicatClient;
+
+beforeAll(async () => {
+  simulator = createSignicatSimulator({ today: TODAY });
+  settings = signicatSimulatedSettings(await simulator.start());
+});
+afterAll(() => simulator.stop());
+beforeEach(() => {
+  simulator.reset();
+  client = createSignicatClient(settings, fastPolicy({ deadlineMs: 250 }));
+});
+afterEach(() => client.close());
+
+const usageRequests = () => requestsTo(simulator, 'GET', '/usage/transactions');
+
+describe('signicat faults', () => {
+  interface FaultCase {
+    name: string;
+    fault: Omit<Fault, 'path'>;
+    errorClass: new (...args: never[]) => UpstreamError;
+    code: string;
+    requests: number;
+  }
+  it.each<FaultCase>([
+    { name: 'a 500', fault: { status: 500, count: 1 }, errorClass: UpstreamUnavailableError, code: 'UPSTREAM_UNAVAILABLE', requests: 1 },
+    { name: 'three 503s', fault: { status: 503, count: 3 }, errorClass: UpstreamUnavailableError, code: 'UPSTREAM_UNAVAILABLE', requests: 3 },
+    {
+      name: 'a 429 asking for longer than the cap',
+      fault: { status: 429, retryAfter: 1, count: 1 },
+      errorClass: UpstreamRateLimitedError,
+      code: 'UPSTREAM_RATE_LIMITED',
+      requests: 1,
+    },
+    { name: 'a cut-off JSON body', fault: { body: 'malformed', count: 1 }, errorClass: UpstreamBadResponseError, code: 'UPSTREAM_BAD_RESPONSE', requests: 1 },
+    {
+      name: 'a field of the wrong type',
+      fault: { body: 'schema', count: 1 },
+      errorClass: UpstreamBadResponseError,
+      code: 'UPSTREAM_BAD_RESPONSE',
+      requests: 1,
+    },
+    { name: 'an answer past the deadline', fault: { delayMs: 450, count: 1 }, errorClass: UpstreamTimeoutError, code: 'UPSTREAM_TIMEOUT', requests: 1 },
+  ])('maps $name to $code', async ({ fault, errorClass, code, requests }) => {
+    simulator.injectFault({ path: '^/usage', ...fault });
+
+    const call = client.usage({ accountId }, { limit: 5 });
+
+    await expect(call).rejects.toBeInstanceOf(errorClass);
+    await expect(call).rejects.toMatchObject({ code, source: 'signicat', endpoint: 'GET /usage/transactions' });
+    // A delayed answer enters the log only once the simulator sends it, after the client gave up.
+    await vi.waitFor(() => expect(usageRequests()).toHaveLength(requests));
+  });
+
+  it('recovers from two 503s on the third attempt', async () => {
+    simulator.injectFault({ path: '^/usage', status: 503, count: 2 });
+
+    const page = await client.usage({ accountId }, { limit: 5 });
+
+    expect(page.items).toHaveLength(5);
+    expect(usageRequests().map((entry) => entry.status)).toEqual([503, 503, 200]);
+  });
+
+  it('waits out a 429 whose Retry-After fits under the cap, then succeeds', async () => {
+    simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 0, count: 1 });
+
+    await client.usage({ accountId }, { limit: 5 });
+
+    expect(usageRequests().map((entry) => entry.status)).toEqual([429, 200]);
+  });
+
+  it('reports how long a 429 asked to wait', async () => {
+    simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 1, count: 1 });
+
+    await expect(client.usage({ accountId })).rejects.toMatchObject({ retryAfterMs: 1000, status: 429 });
+  });
+
+  it('names the usage field that failed validation', async () => {
+    simulator.injectFault({ path: '^/usage', body: 'schema', count: 1 });
+
+    await expect(client.usage({ accountId })).rejects.toMatchObject({ fieldPath: 'data[0].count' });
+  });
+
+  it('names the account field that failed validation', async () => {
+    simulator.injectFault({ path: '^/account-management', body: 'schema', count: 1 });
+
+    await expect(client.listAccounts()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'data[0].id' });
+  });
+
+  it('rejects a paging link whose offset is not a number', async () => {
+    // A stand-in vendor answer: the simulator itself always writes numeric offsets.
+    const page = { previous: null, next: `${settings.baseUrl}/usage/transactions?offset=later`, data: [] };
+    const result = usagePageSchema.safeParse(page);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['next']);
+  });
+});
+
+describe('signicat simulator controls', () => {
+  it('takes faults, settings, reset and the request log over /__control/', async () => {
+    const control = (path: string, body?: unknown) =>
+      fetch(`${settings.baseUrl}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+
+    expect((await control('faults', { path: '^/usage', status: 503, count: 1 })).status).toBe(204);
+    expect((await control('settings', { latencyMs: 1 })).status).toBe(204);
+    await client.usage({ accountId }, { limit: 1 });
+    const log = (await (await control('requests')).json()) as RequestLogEntry[];
+
+    expect(log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
+      ['POST', TOKEN_PATH, 200],
+      ['GET', '/usage/transactions', 503],
+      ['GET', '/usage/transactions', 200],
+    ]);
+    expect(log[2]?.query).toEqual({ limit: ['1'] });
+    expect((await control('reset', {})).status).toBe(204);
+    expect(await (await control('requests')).json()).toEqual([]);
+    expect((await control('settings', { latencyMs: 0 })).status).toBe(204);
+  });
+
+  it('answers 429 with Retry-After and rate-limit headers past a configured rate limit', async () => {
+    const limited = createSignicatSimulator({ today: TODAY, rateLimit: 2 });
+    const url = await limited.start();
+    try {
+      const tokenRequest = () =>
+        fetch(`${url}${TOKEN_PATH}`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: signicatDemoCredentials.clientId,
+            client_secret: signicatDemoCredentials.clientSecret,
+          }),
+        });
+      const answers = [await tokenRequest(), await tokenRequest(), await tokenRequest()];
+
+      expect(answers.map((response) => response.status)).toEqual([200, 200, 429]);
+      expect(answers.map((response) => response.headers.get('ratelimit-remaining'))).toEqual(['1', '0', '0']);
+      expect(answers[2]?.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(answers[2]?.headers.get('content-type')).toBe('application/problem+json');
+      expect(await answers[2]?.json()).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('sends no rate-limit headers when no rate limit is configured', async () => {
+    const response = await fetch(`${settings.baseUrl}/account-management/accounts`);
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('ratelimit-limit')).toBeNull();
+  });
+});
