@@ -7,7 +7,7 @@ import type { SignicatOrganization } from './schemas.js';
 import { compareText, seedSignicat, type SignicatSeed, type SignicatUsageSeries } from './seed.js';
 import { usageQuerySchema, usageRows, type UsageQuery } from './usage-report.js';
 
-export const signicatDemoCredentials = { clientId: 'usage-graph-demo', clientSecret: 'signicat-demo-secret' } as const;
+export const signicatDemoCredentials = { clientId: 'demo-client', clientSecret: 'demo-secret' } as const;
 
 /** Ours: the vendor does not publish its token lifetime. */
 export const SIGNICAT_TOKEN_LIFETIME_S = 600;
