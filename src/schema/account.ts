@@ -58,7 +58,7 @@ Account.implement({
           { args, limits: context.limits, scope: cursorScope('Account.identityUsage', [account.id, query]) },
           {
             maxChunk: USAGE_PAGE_LIMIT,
-            read: (offset, limit) => context.signicat.accountUsage.load({ accountId: account.id, organizationId, query, offset, limit }),
+            read: (offset, limit) => context.signicat.accountUsage.load({ owner: account.id, organizationId, query, offset, limit }),
           },
         );
       },

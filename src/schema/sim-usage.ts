@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 import type { OnomondoUsageFilter } from '../sources/onomondo/client.js';
-import { usageList } from '../sources/onomondo/loaders.js';
+import { fleetUsageList } from '../sources/onomondo/loaders.js';
 import type { OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
@@ -107,7 +107,7 @@ builder.queryFields((t) => ({
       };
       return resolveOffsetConnection(
         { args, limits: context.limits, scope: cursorScope('Query.simUsage', query) },
-        usageList(context.onomondo, { query }),
+        fleetUsageList(context.onomondo, query),
       );
     },
     },

@@ -1,5 +1,5 @@
 import type { OnomondoDataLimit, OnomondoSim, OnomondoSimNetwork, OnomondoTechnologies } from '../sources/onomondo/schemas.js';
-import { simList, usageList } from '../sources/onomondo/loaders.js';
+import { simList, simUsageList } from '../sources/onomondo/loaders.js';
 import { BadUserInputError } from '../errors.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
@@ -87,7 +87,7 @@ Sim.implement({
         const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
         return resolveOffsetConnection(
           { args, limits: context.limits, scope: cursorScope('Sim.usage', [sim.id, query]) },
-          usageList(context.onomondo, { simId: sim.id, query }),
+          simUsageList(context.onomondo, sim.id, query),
         );
       },
       },

@@ -38,3 +38,93 @@ export function notFoundAsNull(error: unknown): null | Error {
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** A request for the items at `[offset, offset + limit)` of one owner's own list (an account's usage, a SIM's usage). */
+export interface OwnedWindowKey {
+  owner: string;
+  offset: number;
+  limit: number;
+}
+
+export interface Window<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+/** A list holding many owners' items, in the same relative order as each owner's own list. */
+export interface SharedList<T> {
+  readPage(offset: number): Promise<Window<T>>;
+  ownerOf(item: T): string | null;
+}
+
+export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
+  /** The shared list a key can be served from, and its identity (keys with equal `group` share it); null: read on its own. */
+  share(key: K): { group: string; list: SharedList<T> } | null;
+  readOwn(key: K): Promise<Window<T>>;
+}
+
+/**
+ * Windows of many owners' lists at the cost of a few pages of one shared list, instead of one call per owner:
+ * the shared list (an organisation's usage, the whole fleet's usage) is read page by page until every owner's
+ * window is filled, one item beyond it included so `hasMore` is known. A lone owner reads its own list.
+ * A group reads at most half as many shared pages as it has owners, so when sharing does not pay off (sparse
+ * owners in a long list) the owners left unserved read their own lists at a bounded extra cost.
+ */
+export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedWindowOptions<K, T>): DataLoader<K, Window<T>, string> {
+  return new DataLoader<K, Window<T>, string>(
+    async (keys) => {
+      const groups = new Map<string, { list: SharedList<T> | undefined; keys: K[] }>();
+      for (const key of keys) {
+        const sharing = options.share(key);
+        const group = sharing?.group ?? `own:${stableKey(key)}`;
+        const members = groups.get(group);
+        if (members) members.keys.push(key);
+        else groups.set(group, { list: sharing?.list, keys: [key] });
+      }
+      const windows = new Map<K, Window<T> | Error>();
+      await Promise.all(
+        [...groups.values()].map(async ({ list, keys: group }) => {
+          const owners = new Set(group.map((key) => key.owner));
+          const shared =
+            list && owners.size > 1
+              ? await readShared(group, list, Math.ceil(owners.size / 2)).catch((error: unknown) => toError(error))
+              : undefined;
+          await Promise.all(
+            group.map(async (key) => {
+              const window = shared instanceof Error ? shared : shared?.get(key);
+              windows.set(key, window ?? (await options.readOwn(key).catch((error: unknown) => toError(error))));
+            }),
+          );
+        }),
+      );
+      return keys.map((key) => windows.get(key) ?? new Error('window not loaded'));
+    },
+    { cacheKeyFn: stableKey },
+  );
+}
+
+async function readShared<K extends OwnedWindowKey, T>(keys: K[], list: SharedList<T>, maxPages: number): Promise<Map<K, Window<T>>> {
+  const itemsByOwner = new Map<string, T[]>();
+  const filled = (key: K) => (itemsByOwner.get(key.owner)?.length ?? 0) > key.offset + key.limit;
+  let offset = 0;
+  let exhausted = false;
+  for (let pages = 0; pages < maxPages && !exhausted && !keys.every(filled); pages++) {
+    const page = await list.readPage(offset);
+    for (const item of page.items) {
+      const owner = list.ownerOf(item);
+      if (owner === null) continue;
+      const owned = itemsByOwner.get(owner);
+      if (owned) owned.push(item);
+      else itemsByOwner.set(owner, [item]);
+    }
+    offset += page.items.length;
+    exhausted = !page.hasMore || page.items.length === 0;
+  }
+  const windows = new Map<K, Window<T>>();
+  for (const key of keys) {
+    if (!exhausted && !filled(key)) continue;
+    const items = itemsByOwner.get(key.owner) ?? [];
+    windows.set(key, { items: items.slice(key.offset, key.offset + key.limit), hasMore: items.length > key.offset + key.limit });
+  }
+  return windows;
+}

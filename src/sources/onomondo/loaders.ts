@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { OffsetList } from '../../schema/paging/offset.js';
 import type { TokenList } from '../../schema/paging/token.js';
-import { lookupsById, memoizedRequests, notFoundAsNull } from '../loaders.js';
-import type { OnomondoClient, OnomondoSimsQuery, OnomondoTagSearchQuery, OnomondoUsageQuery } from './client.js';
+import { lookupsById, memoizedRequests, notFoundAsNull, sharedWindowLoader, stableKey, type OwnedWindowKey, type Window } from '../loaders.js';
+import type { OnomondoClient, OnomondoCursorPage, OnomondoSimsQuery, OnomondoTagSearchQuery, OnomondoUsageQuery } from './client.js';
 import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from './schemas.js';
 
 /** The largest page of `/usage`, `/sims` and the tag search. */
@@ -14,8 +14,18 @@ export interface UsageRequest {
   query: OnomondoUsageQuery;
 }
 
+/** Usage of one SIM: the records at `[offset, offset + limit)` of its own list. */
+export interface SimUsageKey extends OwnedWindowKey {
+  /** The SIM id. */
+  owner: string;
+  query: Omit<OnomondoUsageQuery, 'offset' | 'limit' | 'nextPage'>;
+}
+
 /** Per-request DataLoaders over the Onomondo client. */
 export function createOnomondoLoaders(client: OnomondoClient) {
+  const usagePage = memoizedRequests((request: UsageRequest) =>
+    request.simId === undefined ? client.usage(request.query) : client.simUsage(request.simId, request.query),
+  );
   const simsPage = memoizedRequests((query: OnomondoSimsQuery) => client.listSims(query));
   const tagsPage = memoizedRequests((query: OnomondoTagSearchQuery) => client.searchTags(query));
   return {
@@ -25,9 +35,19 @@ export function createOnomondoLoaders(client: OnomondoClient) {
     tag: new DataLoader<string, OnomondoTag | null>((ids) => loadTags(ids, tagsPage)),
     tagsPage,
     tagUsageTotal: lookupsById((tagId) => client.tagUsageTotal(tagId)),
-    usagePage: memoizedRequests((request: UsageRequest) =>
-      request.simId === undefined ? client.usage(request.query) : client.simUsage(request.simId, request.query),
-    ),
+    usagePage,
+    // Many SIMs asking for the same filter share pages of the fleet's usage list (`/usage`), which holds
+    // every SIM's records in the same time order as each SIM's own list.
+    simUsage: sharedWindowLoader<SimUsageKey, OnomondoUsageRecord>({
+      share: ({ query }) => ({
+        group: stableKey(query),
+        list: {
+          ownerOf: (record) => record.sim_id,
+          readPage: (offset) => usagePage.load({ query: { ...query, offset, limit: PAGE_LIMIT } }).then(usageWindow),
+        },
+      }),
+      readOwn: (key) => usagePage.load({ simId: key.owner, query: { ...key.query, offset: key.offset, limit: key.limit } }).then(usageWindow),
+    }),
   };
 }
 
@@ -87,13 +107,22 @@ export function simList(loaders: OnomondoLoaders, filter: OnomondoSimsQuery['fil
   };
 }
 
-/** Usage records (of all SIMs, or of one) as an offset list: Onomondo's `offset` reaches any position in one call. */
-export function usageList(loaders: OnomondoLoaders, request: UsageRequest): OffsetList<OnomondoUsageRecord> {
+function usageWindow(page: OnomondoCursorPage<OnomondoUsageRecord>): Window<OnomondoUsageRecord> {
+  return { items: page.items, hasMore: page.hasMore };
+}
+
+/** The fleet's usage records as an offset list: Onomondo's `offset` reaches any position in one call. */
+export function fleetUsageList(loaders: OnomondoLoaders, query: SimUsageKey['query']): OffsetList<OnomondoUsageRecord> {
   return {
     maxChunk: PAGE_LIMIT,
-    read: async (offset, limit) => {
-      const page = await loaders.usagePage.load({ ...request, query: { ...request.query, offset, limit } });
-      return { items: page.items, hasMore: page.hasMore };
-    },
+    read: (offset, limit) => loaders.usagePage.load({ query: { ...query, offset, limit } }).then(usageWindow),
+  };
+}
+
+/** One SIM's usage records as an offset list, batched with other SIMs' windows through {@link createOnomondoLoaders}' `simUsage`. */
+export function simUsageList(loaders: OnomondoLoaders, simId: string, query: SimUsageKey['query']): OffsetList<OnomondoUsageRecord> {
+  return {
+    maxChunk: PAGE_LIMIT,
+    read: (offset, limit) => loaders.simUsage.load({ owner: simId, query, offset, limit }),
   };
 }
