@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import { IdentityUsageLevel, IdentityUsageRecord, IdentityUsageRecordConnection, identityUsageArgs, identityUsageQuery } from './identity-usage.js';
 import { localId } from './node-id.js';
 import { cursorScope } from './paging/cursor.js';
-import { resolveOffsetConnection } from './paging/offset.js';
+import { arrayList, resolveOffsetConnection } from './paging/offset.js';
 import { resolveTokenConnection } from './paging/token.js';
 
 export const Organization = builder.loadableNodeRef('Organization', {
@@ -52,12 +52,15 @@ Organization.implement({
       {
       type: Account,
       nullable: true,
-      description: 'Accounts this organisation owns (not those of its children).',
-      resolve: (organization, args, context) =>
-        resolveTokenConnection(
+      description:
+        'Accounts this organisation owns (not those of its children). Read from the account list, once per request for every organisation.',
+      resolve: async (organization, args, context) => {
+        const accounts = await context.signicat.everyAccount.load('all');
+        return resolveOffsetConnection(
           { args, limits: context.limits, scope: cursorScope('Organization.accounts', organization.id) },
-          accountManagementList((query) => context.signicat.organizationAccountsPage.load({ organizationId: organization.id, query })),
-        ),
+          arrayList(accounts.filter((account) => account.organization?.id === organization.id)),
+        );
+      },
       },
       AccountConnection,
     ),

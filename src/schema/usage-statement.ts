@@ -4,7 +4,7 @@ import type { FourmeUsageStatement } from '../sources/fourme/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { cursorScope } from './paging/cursor.js';
-import { resolveOffsetConnection } from './paging/offset.js';
+import { arrayList, resolveOffsetConnection } from './paging/offset.js';
 import { Person } from './person.js';
 
 const UsagePlan = builder.enumType('UsagePlan', {
@@ -67,14 +67,7 @@ UsageStatement.implement({
           const ids = statement.billable_user_ids ?? (await context.fourme.statement.load(statement.id))?.billable_user_ids ?? [];
           return resolveOffsetConnection(
             { args, limits: context.limits, scope: cursorScope('UsageStatement.billableUsers', statement.id) },
-            {
-              maxChunk: ids.length || 1,
-              read: async (offset, limit) => ({
-                items: ids.slice(offset, offset + limit),
-                hasMore: offset + limit < ids.length,
-                total: ids.length,
-              }),
-            },
+            arrayList(ids),
           );
         },
       },

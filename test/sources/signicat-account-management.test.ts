@@ -79,13 +79,6 @@ describe('signicat account management', () => {
     expect(pages).toBe(children.length);
   });
 
-  it('lists an organisation’s own accounts', async () => {
-    const { items } = await walkList((query) => client.listOrganizationAccounts(parent.id, query), 2);
-
-    expect(items).toEqual(seed.organizationAccounts.get(parent.id));
-    expect(items.every((account) => account.organization?.id === parent.id)).toBe(true);
-  });
-
   it('fails the children of an unknown organisation as not found', async () => {
     await expect(client.listChildOrganizations('o-p-00000000000000000000')).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND' });
   });

@@ -22,6 +22,14 @@ export interface OffsetList<T> {
   maxChunk: number;
 }
 
+/** A list already in memory (ids a record carries, a filtered list read whole): costs no upstream call. */
+export function arrayList<T>(items: readonly T[]): OffsetList<T> {
+  return {
+    maxChunk: Math.max(1, items.length),
+    read: async (offset, limit) => ({ items: items.slice(offset, offset + limit), hasMore: offset + limit < items.length, total: items.length }),
+  };
+}
+
 const positionSchema = z.object({ o: z.number().int().nonnegative() });
 
 /**

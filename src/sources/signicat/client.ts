@@ -78,12 +78,6 @@ export interface SignicatClient {
     query?: SignicatPageQuery,
     signal?: AbortSignal,
   ): Promise<SignicatList<SignicatOrganization>>;
-  /** `GET /organizations/{organizationId}/accounts`: the organisation's own accounts. */
-  listOrganizationAccounts(
-    organizationId: string,
-    query?: SignicatPageQuery,
-    signal?: AbortSignal,
-  ): Promise<SignicatList<SignicatAccount>>;
   /** Closes the connection pools. */
   close(): Promise<void>;
 }
@@ -131,8 +125,6 @@ export function createSignicatClient(settings: SignicatSettings, policy: HttpPol
     },
     listChildOrganizations: (organizationId, query = {}, signal) =>
       organizationList(`/organizations/${encodeURIComponent(organizationId)}/organizations`, query, signal),
-    listOrganizationAccounts: (organizationId, query = {}, signal) =>
-      accountList(`/organizations/${encodeURIComponent(organizationId)}/accounts`, query, signal),
     async close() {
       await Promise.all([tokenEndpoint.close(), usageApi.close(), accountManagement.close()]);
     },

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { lookupsById, memoizedRequests, sharedWindowLoader, stableKey, type OwnedWindowKey, type Window } from '../loaders.js';
 import type { TokenList } from '../../schema/paging/token.js';
 import type { SignicatClient, SignicatList, SignicatPageQuery, SignicatUsagePage, SignicatUsageQuery, SignicatUsageScope } from './client.js';
-import type { SignicatUsageItem } from './schemas.js';
+import type { SignicatAccount, SignicatUsageItem } from './schemas.js';
 
 /** The largest usage page the vendor serves. */
 export const USAGE_PAGE_LIMIT = 1000;
@@ -25,19 +25,27 @@ export interface UsageRequest {
 
 /** Per-request DataLoaders over the Signicat client. */
 export function createSignicatLoaders(client: SignicatClient) {
+  const accountsPage = memoizedRequests((query: SignicatPageQuery) => client.listAccounts(query));
   const usagePage: DataLoader<UsageRequest, SignicatUsagePage, string> = memoizedRequests((key: UsageRequest) => client.usage(key.scope, key.query));
   return {
     organization: lookupsById((id) => client.getOrganization(id)),
     account: lookupsById((id) => client.getAccount(id)),
     usagePage,
     organizationsPage: memoizedRequests((query: SignicatPageQuery) => client.listOrganizations(query)),
-    accountsPage: memoizedRequests((query: SignicatPageQuery) => client.listAccounts(query)),
+    accountsPage,
     childOrganizationsPage: memoizedRequests((key: { organizationId: string; query: SignicatPageQuery }) =>
       client.listChildOrganizations(key.organizationId, key.query),
     ),
-    organizationAccountsPage: memoizedRequests((key: { organizationId: string; query: SignicatPageQuery }) =>
-      client.listOrganizationAccounts(key.organizationId, key.query),
-    ),
+    /** Every account the credentials see, read once per operation: serves every organisation's accounts at once. */
+    everyAccount: memoizedRequests(async (_all: 'all') => {
+      const accounts: SignicatAccount[] = [];
+      for (let page: string | null | undefined; page !== null; ) {
+        const list: SignicatList<SignicatAccount> = await accountsPage.load(page === undefined ? { limit: ACCOUNT_PAGE_LIMIT } : { limit: ACCOUNT_PAGE_LIMIT, page });
+        accounts.push(...list.items);
+        page = list.nextPage;
+      }
+      return accounts;
+    }),
     // Accounts of one organisation asking for the same range share organisation-level pages
     // (`aggregateByLevel=account`): the vendor sorts rows by period, account and usage type, so each
     // account's rows keep the order of its own list.

@@ -103,11 +103,6 @@ function signicatRoutes(seed: SignicatSeed, tokens: TokenStore): Route[] {
       path: '/account-management/organizations/:organizationId/organizations',
       handle: (request) => withOrganization(request, (found) => pagedList(seed.childOrganizations.get(found.id) ?? [], request)),
     },
-    {
-      method: 'GET',
-      path: '/account-management/organizations/:organizationId/accounts',
-      handle: (request) => withOrganization(request, (found) => pagedList(seed.organizationAccounts.get(found.id) ?? [], request)),
-    },
   ];
 }
 
