@@ -24,7 +24,11 @@ export function maskError(error: unknown): Error {
     });
   }
   if (cause instanceof GatewayError) return withExtensions(error, cause.message, { code: cause.code });
-  if (cause instanceof GraphQLError) return cause;
+  // No path: graphql-js refused a variable before anything ran (a Date that is no calendar day); its message names the variable.
+  if (error.path === undefined && error.originalError instanceof GraphQLError) {
+    return withExtensions(error, error.message, { code: 'BAD_USER_INPUT' });
+  }
+  // A GraphQLError raised while resolving (a scalar refusing a value, a Pothos internal error) is as unexpected as any other.
   return unexpected(cause, error);
 }
 

@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import {
   CountryCodeResolver,
   DateResolver,
@@ -37,8 +38,15 @@ export const builder = new SchemaBuilder<{
     lastArgOptions: { description: 'Return the last n items (before `before`, if given). At most the configured maximum (100 unless changed).' },
     afterArgOptions: { description: 'Return items after this cursor, taken from an edge or `pageInfo.endCursor` of the same list.' },
     beforeArgOptions: { description: 'Return items before this cursor, taken from an edge or `pageInfo.startCursor` of the same list.' },
-    nodeQueryOptions: { description: 'Any object by its global id; null when there is none.' },
-    nodesQueryOptions: { description: 'Objects by global id, in the order given; null for each id that has none.' },
+    nodeQueryOptions: {
+      description: 'Any object by its global id; null when there is none.',
+      resolve: (_root, args, _context, info, resolveNode) => resolveNode(nodeId(info.schema, args.id)),
+    },
+    nodesQueryOptions: {
+      description: 'Objects by global id, in the order given; null for each id that has none.',
+      resolve: (_root, args, _context, info, resolveNodes) =>
+        resolveNodes(args.ids.map((id) => nodeId(info.schema, id))),
+    },
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),
@@ -52,6 +60,15 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+/** An id naming a type that is no node of this graph was never issued by it (Pothos would fail on it as an internal error). */
+function nodeId(schema: GraphQLSchema, id: { typename: string; id: string }): { typename: string; id: string } {
+  const type = schema.getType(id.typename);
+  if (!isObjectType(type) || !type.getInterfaces().some((implemented) => implemented.name === 'Node')) {
+    throw new BadUserInputError(`not a valid id: no object of type ${JSON.stringify(id.typename.slice(0, 64))}`);
+  }
+  return id;
+}
 
 builder.addScalarType('Date', DateResolver);
 builder.addScalarType('DateTime', DateTimeResolver);

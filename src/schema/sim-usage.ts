@@ -76,13 +76,18 @@ export const SimUsageSearch = builder.inputType('SimUsageSearch', {
 
 /** The vendor filter for the graph's filter input. */
 export function usageFilter(filter: { period?: string | null; country?: string | null } | null | undefined): OnomondoUsageFilter {
-  if (filter?.period && !PERIOD.test(filter.period)) {
+  if (filter?.period && !(PERIOD.test(filter.period) && isCalendarPeriod(filter.period))) {
     throw new BadUserInputError('`period` must be a year (YYYY), a month (YYYY-MM) or a day (YYYY-MM-DD)');
   }
   return {
     ...(filter?.period ? { time: filter.period } : {}),
     ...(filter?.country ? { countryCode: filter.country.toLowerCase() } : {}),
   };
+}
+
+/** The pattern lets `2025-02-30` through; the vendor refuses it, and it is the client's mistake, not the vendor's. */
+function isCalendarPeriod(period: string): boolean {
+  return period.length < 10 || new Date(`${period}T00:00:00Z`).toISOString().startsWith(period);
 }
 
 export const groupByHourArg = builder.args((t) => ({
