@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { cleanEnvironment, spawnNpm } from './support/process.js';
+
+/** The message of the ConfigError `environment` raises (fails the test if it raises nothing or something else). */
+function configError(environment: Record<string, string>): string {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error(`expected a ConfigError for ${Object.keys(environment).join(', ')}`);
+}
+
+describe('loadConfig', () => {
+  it('runs on defaults alone, with every source simulated', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      http: {
+        connectTimeoutMs: 2000,
+        headersTimeoutMs: 8000,
+        bodyTimeoutMs: 8000,
+        deadlineMs: 15000,
+        maxAttempts: 3,
+        backoffBaseMs: 100,
+        backoffMaxMs: 2000,
+        retryAfterCapMs: 5000,
+        maxConnections: 16,
+        breaker: { failureThreshold: 5, cooldownMs: 10000 },
+      },
+      paging: { defaultSize: 20, maxSize: 100 },
+      signicat: undefined,
+      onomondo: undefined,
+      fourme: undefined,
+      simulator: { today: undefined, latencyMs: 0, ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
+    } satisfies Config);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', SIGNICAT_BASE_URL: '', PAGE_SIZE_MAX: '' })).toEqual(loadConfig({}));
+  });
+
+  const signicat = { SIGNICAT_BASE_URL: 'https://api.signicat.test', SIGNICAT_CLIENT_ID: 'client', SIGNICAT_CLIENT_SECRET: 'sig-secret-value' };
+  const onomondo = { ONOMONDO_BASE_URL: 'https://api.onomondo.test', ONOMONDO_API_KEY: 'ono-key-value' };
+  const fourme = { FOURME_BASE_URL: 'https://api.4me.test/v1', FOURME_TOKEN: 'fourme-token-value', FOURME_ACCOUNT: 'acme' };
+
+  const secrets = ['sig-secret-value', 'ono-key-value', 'fourme-token-value'];
+
+  it.each<[string, Record<string, string>, (config: Config) => unknown, unknown]>([
+    ['PORT', { PORT: '8080' }, (c) => c.port, 8080],
+    ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
+    ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
+    ['SIGNICAT_TOKEN_URL', { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' }, (c) => c.signicat?.tokenUrl, 'https://id.test/token'],
+    [
+      'SIGNICAT_ACCOUNT_MANAGEMENT_URL',
+      { ...signicat, SIGNICAT_ACCOUNT_MANAGEMENT_URL: 'https://am.test/' },
+      (c) => c.signicat?.accountManagementUrl,
+      'https://am.test',
+    ],
+    ['SIGNICAT_USAGE_PATH', { ...signicat, SIGNICAT_USAGE_PATH: '/usage/' }, (c) => c.signicat?.usagePath, '/usage/'],
+    ['SIGNICAT_CLIENT_ID', signicat, (c) => c.signicat?.clientId, 'client'],
+    ['SIGNICAT_CLIENT_SECRET', signicat, (c) => c.signicat?.clientSecret, 'sig-secret-value'],
+    ['SIGNICAT_SCOPE', { ...signicat, SIGNICAT_SCOPE: 'signicat-api other' }, (c) => c.signicat?.scope, 'signicat-api other'],
+    ['ONOMONDO_BASE_URL', onomondo, (c) => c.onomondo, { baseUrl: 'https://api.onomondo.test', apiKey: 'ono-key-value' }],
+    ['FOURME_BASE_URL', fourme, (c) => c.fourme, { baseUrl: 'https://api.4me.test/v1', token: 'fourme-token-value', account: 'acme' }],
+    ['UPSTREAM_CONNECT_TIMEOUT_MS', { UPSTREAM_CONNECT_TIMEOUT_MS: '500' }, (c) => c.http.connectTimeoutMs, 500],
+    [
+      'UPSTREAM_RESPONSE_TIMEOUT_MS',
+      { UPSTREAM_RESPONSE_TIMEOUT_MS: '700' },
+      (c) => [c.http.headersTimeoutMs, c.http.bodyTimeoutMs],
+      [700, 700],
+    ],
+    ['UPSTREAM_DEADLINE_MS', { UPSTREAM_DEADLINE_MS: '3000' }, (c) => c.http.deadlineMs, 3000],
+    ['UPSTREAM_MAX_ATTEMPTS', { UPSTREAM_MAX_ATTEMPTS: '1' }, (c) => c.http.maxAttempts, 1],
+    ['UPSTREAM_RETRY_AFTER_CAP_MS', { UPSTREAM_RETRY_AFTER_CAP_MS: '0' }, (c) => c.http.retryAfterCapMs, 0],
+    ['UPSTREAM_MAX_CONNECTIONS', { UPSTREAM_MAX_CONNECTIONS: '4' }, (c) => c.http.maxConnections, 4],
+    ['UPSTREAM_BREAKER_THRESHOLD', { UPSTREAM_BREAKER_THRESHOLD: '2' }, (c) => c.http.breaker.failureThreshold, 2],
+    ['UPSTREAM_BREAKER_COOLDOWN_MS', { UPSTREAM_BREAKER_COOLDOWN_MS: '250' }, (c) => c.http.breaker.cooldownMs, 250],
+    ['PAGE_SIZE_DEFAULT', { PAGE_SIZE_DEFAULT: '5' }, (c) => c.paging.defaultSize, 5],
+    ['PAGE_SIZE_MAX', { PAGE_SIZE_MAX: '500' }, (c) => c.paging.maxSize, 500],
+    ['SIMULATOR_TODAY', { SIMULATOR_TODAY: '2026-01-31' }, (c) => c.simulator.today, '2026-01-31'],
+    ['SIMULATOR_LATENCY_MS', { SIMULATOR_LATENCY_MS: '40' }, (c) => c.simulator.latencyMs, 40],
+    ['SIGNICAT_SIMULATOR_PORT', { SIGNICAT_SIMULATOR_PORT: '5101' }, (c) => c.simulator.ports.signicat, 5101],
+    ['ONOMONDO_SIMULATOR_PORT', { ONOMONDO_SIMULATOR_PORT: '5102' }, (c) => c.simulator.ports.onomondo, 5102],
+    ['FOURME_SIMULATOR_PORT', { FOURME_SIMULATOR_PORT: '5103' }, (c) => c.simulator.ports.fourme, 5103],
+  ])('reads %s', (_name, environment, select, expected) => {
+    expect(select(loadConfig(environment))).toEqual(expected);
+  });
+
+  it('derives Signicat’s token and account management URLs from its base URL', () => {
+    expect(loadConfig({ ...signicat, SIGNICAT_BASE_URL: 'https://api.signicat.com/' }).signicat).toEqual({
+      baseUrl: 'https://api.signicat.com',
+      tokenUrl: 'https://api.signicat.com/auth/open/connect/token',
+      accountManagementUrl: 'https://api.signicat.com/account-management',
+      usagePath: '/usage/transactions',
+      clientId: 'client',
+      clientSecret: 'sig-secret-value',
+      scope: 'signicat-api',
+    });
+  });
+
+  it('configures each source on its own: the others stay simulated', () => {
+    const config = loadConfig(onomondo);
+    expect(config.onomondo).toBeDefined();
+    expect(config.signicat).toBeUndefined();
+    expect(config.fourme).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'hunter2'],
+    ['PORT', '70000'],
+    ['PORT', '1.5'],
+    ['SIGNICAT_BASE_URL', 'ftp://client:hunter2@api.signicat.test'],
+    ['ONOMONDO_BASE_URL', 'not-a-url-hunter2'],
+    ['FOURME_BASE_URL', 'api.4me.test/hunter2'],
+    ['SIGNICAT_TOKEN_URL', 'hunter2'],
+    ['SIGNICAT_USAGE_PATH', 'usage-hunter2'],
+    ['UPSTREAM_CONNECT_TIMEOUT_MS', '0'],
+    ['UPSTREAM_MAX_ATTEMPTS', '11'],
+    ['UPSTREAM_DEADLINE_MS', 'soon'],
+    ['SIMULATOR_TODAY', '2026-13-01'],
+    ['SIMULATOR_LATENCY_MS', '-1'],
+    ['FOURME_SIMULATOR_PORT', '65536'],
+  ])('rejects %s=%s, naming the variable and not the value', (name, value) => {
+    const environment = { ...signicat, ...onomondo, ...fourme, [name]: value };
+    const message = configError(environment);
+    expect(message).toMatch(new RegExp(`^  ${name}: `, 'm'));
+    expect(message).not.toContain(value);
+    expect(message).not.toContain('hunter2');
+    for (const secret of secrets) expect(message).not.toContain(secret);
+  });
+
+  it('rejects a default page size above the maximum', () => {
+    expect(configError({ PAGE_SIZE_DEFAULT: '50', PAGE_SIZE_MAX: '40' })).toContain('PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX');
+  });
+
+  it.each([
+    [{ SIGNICAT_BASE_URL: 'https://api.signicat.test' }, ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET']],
+    [{ SIGNICAT_BASE_URL: 'https://api.signicat.test', SIGNICAT_CLIENT_ID: 'client' }, ['SIGNICAT_CLIENT_SECRET']],
+    [{ ONOMONDO_BASE_URL: 'https://api.onomondo.test' }, ['ONOMONDO_API_KEY']],
+    [{ FOURME_BASE_URL: 'https://api.4me.test/v1' }, ['FOURME_TOKEN', 'FOURME_ACCOUNT']],
+    [{ FOURME_BASE_URL: 'https://api.4me.test/v1', FOURME_TOKEN: 'fourme-token-value' }, ['FOURME_ACCOUNT']],
+  ])('a base URL without its credentials names what is missing: %j', (environment, missing) => {
+    const message = configError(environment);
+    const named = [...message.matchAll(/^ {2}(\w+): is required when \w+ is set$/gm)].map((match) => match[1]);
+    expect(named).toEqual(missing);
+    for (const secret of secrets) expect(message).not.toContain(secret);
+  });
+
+  it('reports every invalid value at once', () => {
+    const message = configError({ PORT: 'x', SIMULATOR_TODAY: 'today', UPSTREAM_MAX_ATTEMPTS: '0' });
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^ {2}PORT: /),
+      expect.stringMatching(/^ {2}UPSTREAM_MAX_ATTEMPTS: /),
+      expect.stringMatching(/^ {2}SIMULATOR_TODAY: /),
+    ]);
+  });
+});
+
+describe('npm start with invalid configuration', () => {
+  it('exits non-zero with one message naming each variable, and no values or stack', async () => {
+    const server = spawnNpm(
+      ['start'],
+      cleanEnvironment({ PORT: '99999', FOURME_BASE_URL: 'https://api.4me.test/v1', FOURME_TOKEN: 'hunter2-token' }),
+    );
+    try {
+      const code = await Promise.race([
+        server.exited(),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+      ]);
+      expect(code).toBe(1);
+      // npm's own notices (`npm warn …`, `npm error …`) depend on the user's npm config: only the app's output counts.
+      const own = server
+        .stderr()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('npm '));
+      expect(own).toEqual([
+        'Invalid configuration:',
+        '  PORT: Too big: expected number to be <=65535',
+        '  FOURME_ACCOUNT: is required when FOURME_BASE_URL is set',
+      ]);
+      expect(server.stdout()).not.toContain('GraphiQL');
+      expect(server.stdout() + server.stderr()).not.toContain('hunter2');
+    } finally {
+      await server.stop();
+    }
+  });
+});
