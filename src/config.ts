@@ -50,7 +50,7 @@ const isoDate = z.iso.date();
 const environmentSchema = z
   .object({
     PORT: int(4000).pipe(z.number().max(65535)),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -85,20 +85,22 @@ const environmentSchema = z
     ONOMONDO_SIMULATOR_PORT: int(4102).pipe(z.number().max(65535)),
     FOURME_SIMULATOR_PORT: int(4103).pipe(z.number().max(65535)),
   })
-  .superRefine((env, ctx) => {
-    const requireWith = (base: keyof typeof env, names: (keyof typeof env)[]) => {
-      if (env[base] === undefined) return;
-      for (const name of names) {
-        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${base} is set` });
-      }
-    };
-    requireWith('SIGNICAT_BASE_URL', ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET']);
-    requireWith('ONOMONDO_BASE_URL', ['ONOMONDO_API_KEY']);
-    requireWith('FOURME_BASE_URL', ['FOURME_TOKEN', 'FOURME_ACCOUNT']);
-    if (env.PAGE_SIZE_DEFAULT > env.PAGE_SIZE_MAX) {
-      ctx.addIssue({ code: 'custom', path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
-    }
+  .refine((env) => env.PAGE_SIZE_DEFAULT <= env.PAGE_SIZE_MAX, { path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
+
+/** A source is either simulated (no variables) or real (base URL plus every credential): never half of each. */
+const SOURCE_VARIABLES = [
+  { base: 'SIGNICAT_BASE_URL', credentials: ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET'] },
+  { base: 'ONOMONDO_BASE_URL', credentials: ['ONOMONDO_API_KEY'] },
+  { base: 'FOURME_BASE_URL', credentials: ['FOURME_TOKEN', 'FOURME_ACCOUNT'] },
+] as const;
+
+function incompleteSources(env: Record<string, string>): string[] {
+  return SOURCE_VARIABLES.flatMap(({ base, credentials }) => {
+    if (env[base] !== undefined) return credentials.filter((name) => env[name] === undefined).map((name) => `  ${name}: is required when ${base} is set`);
+    const stray = credentials.filter((name) => env[name] !== undefined);
+    return stray.length === 0 ? [] : [`  ${base}: is required when ${stray.join(' or ')} is set (without it the source is simulated)`];
   });
+}
 
 /** Configuration that cannot be used; the message names every offending variable and never echoes a value. */
 export class ConfigError extends Error {
@@ -107,11 +109,13 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once; every other module takes the typed result. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
-  const parsed = environmentSchema.safeParse(withoutBlanks(environment));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-  }
+  const present = withoutBlanks(environment);
+  const parsed = environmentSchema.safeParse(present);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)),
+    ...incompleteSources(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
   return {
     port: env.PORT,

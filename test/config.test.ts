@@ -149,6 +149,26 @@ describe('loadConfig', () => {
     for (const secret of secrets) expect(message).not.toContain(secret);
   });
 
+  it.each([
+    [{ ONOMONDO_API_KEY: 'onomondo-key-value' }, 'ONOMONDO_BASE_URL'],
+    [{ SIGNICAT_CLIENT_ID: 'client', SIGNICAT_CLIENT_SECRET: 'signicat-secret-value' }, 'SIGNICAT_BASE_URL'],
+    [{ FOURME_TOKEN: 'fourme-token-value' }, 'FOURME_BASE_URL'],
+  ])('credentials without their base URL are refused rather than silently simulated: %j', (environment, missingBase) => {
+    const message = configError(environment);
+    expect(message).toMatch(new RegExp(`^ {2}${missingBase}: is required when `, 'm'));
+    for (const value of Object.values(environment)) expect(message).not.toContain(value);
+  });
+
+  it('reports missing credentials together with invalid values', () => {
+    const message = configError({ PORT: 'x', ONOMONDO_BASE_URL: 'https://api.onomondo.test' });
+    expect(message).toMatch(/^ {2}PORT: /m);
+    expect(message).toMatch(/^ {2}ONOMONDO_API_KEY: is required when ONOMONDO_BASE_URL is set$/m);
+  });
+
+  it('rejects a blank HOST', () => {
+    expect(configError({ HOST: '   ' })).toMatch(/^ {2}HOST: /m);
+  });
+
   it('reports every invalid value at once', () => {
     const message = configError({ PORT: 'x', SIMULATOR_TODAY: 'today', UPSTREAM_MAX_ATTEMPTS: '0' });
     expect(message.split('\n')).toEqual([

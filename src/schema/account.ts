@@ -86,7 +86,7 @@ builder.queryFields((t) => ({
     type: Account,
     nullable: true,
     description: 'One account by id; null when there is none.',
-    args: { id: t.arg.globalID({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, description: 'Global id of the account, as its `id` field gives it.' }) },
     resolve: (_root, args) => localId(args.id, 'Account'),
   }),
 }));

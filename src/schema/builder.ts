@@ -33,7 +33,19 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
-    nodesOnConnection: true,
+    idFieldOptions: { description: 'Global id: opaque, stable, accepted by `node` and the root lookups.' },
+    nodeTypeOptions: { description: 'An object with a global id, fetchable again with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its list, and the cursors to page on from it.' },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page; null for an empty page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of the page; null for an empty page.' },
+    cursorFieldOptions: { description: 'Position of this item in its list, for `after` and `before`.' },
+    edgesFieldOptions: { nullable: false, description: 'The items of the page with their cursors.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    pageInfoFieldOptions: { description: 'Paging state of this page.' },
+    defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
+    nodesOnConnection: { description: 'The items of the page, without cursors.' },
     firstArgOptions: { description: 'Return the first n items (after `after`, if given). Default 20; at most the configured maximum (100 unless changed).' },
     lastArgOptions: { description: 'Return the last n items (before `before`, if given). At most the configured maximum (100 unless changed).' },
     afterArgOptions: { description: 'Return items after this cursor, taken from an edge or `pageInfo.endCursor` of the same list.' },
@@ -47,8 +59,6 @@ export const builder = new SchemaBuilder<{
       resolve: (_root, args, _context, info, resolveNodes) =>
         resolveNodes(args.ids.map((id) => nodeId(info.schema, id))),
     },
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),
     decodeGlobalID: (globalID) => {
       const decoded = Buffer.from(globalID, 'base64url').toString('utf8');

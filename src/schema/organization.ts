@@ -118,7 +118,7 @@ builder.queryFields((t) => ({
     type: Organization,
     nullable: true,
     description: 'One organisation by id; null when there is none.',
-    args: { id: t.arg.globalID({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, description: 'Global id of the organisation, as its `id` field gives it.' }) },
     resolve: (_root, args) => localId(args.id, 'Organization'),
   }),
 }));

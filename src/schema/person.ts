@@ -35,7 +35,7 @@ builder.queryFields((t) => ({
     type: Person,
     nullable: true,
     description: 'One person by id; null when there is none.',
-    args: { id: t.arg.globalID({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, description: 'Global id of the person, as its `id` field gives it.' }) },
     resolve: (_root, args) => parsePersonId(localId(args.id, 'Person')),
   }),
 }));

@@ -101,7 +101,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Usage records across SIMs, oldest first.',
     args: {
-      filter: t.arg({ type: SimUsageSearch }),
+      filter: t.arg({ type: SimUsageSearch, description: 'Only records matching this filter.' }),
       ...groupByHourArg,
     },
     resolve: (_root, args, context) => {

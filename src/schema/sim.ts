@@ -82,7 +82,7 @@ Sim.implement({
       type: SimUsageRecord,
       nullable: true,
       description: 'Data this SIM used, oldest first.',
-      args: { filter: t.arg({ type: SimUsageFilter }), ...groupByHourArg },
+      args: { filter: t.arg({ type: SimUsageFilter, description: 'Only records matching this filter.' }), ...groupByHourArg },
       resolve: (sim, args, context) => {
         const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
         return resolveOffsetConnection(
@@ -114,7 +114,7 @@ builder.queryFields((t) => ({
     type: Sim,
     nullable: true,
     description: 'SIM cards, by id.',
-    args: { filter: t.arg({ type: SimFilter }) },
+    args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
     resolve: (_root, args, context) => {
       const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
       return resolveTokenConnection(
@@ -129,7 +129,10 @@ builder.queryFields((t) => ({
     type: Sim,
     nullable: true,
     description: 'One SIM by id or by ICCID (give exactly one); null when there is none.',
-    args: { id: t.arg.globalID(), iccid: t.arg.string() },
+    args: {
+      id: t.arg.globalID({ description: 'Global id of the SIM, as its `id` field gives it.' }),
+      iccid: t.arg.string({ description: 'Card number printed on the SIM.' }),
+    },
     resolve: (_root, args, context) => {
       if ((args.id == null) === (args.iccid == null)) throw new BadUserInputError('give exactly one of `id` and `iccid`');
       return args.id ? localId(args.id, 'Sim') : context.onomondo.simByIccid.load(args.iccid ?? '');

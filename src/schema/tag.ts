@@ -70,7 +70,7 @@ builder.queryFields((t) => ({
     type: Tag,
     nullable: true,
     description: 'One tag by id; null when there is none.',
-    args: { id: t.arg.globalID({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, description: 'Global id of the tag, as its `id` field gives it.' }) },
     resolve: (_root, args) => localId(args.id, 'Tag'),
   }),
 }));

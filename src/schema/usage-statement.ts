@@ -100,7 +100,11 @@ builder.queryFields((t) => ({
     type: UsageStatement,
     nullable: true,
     description: 'One statement by id, or by year and month; null when there is none.',
-    args: { id: t.arg.globalID(), year: t.arg.int(), month: t.arg.int() },
+    args: {
+      id: t.arg.globalID({ description: 'Global id of the statement, as its `id` field gives it.' }),
+      year: t.arg.int({ description: 'Year of the billing month (with `month`).' }),
+      month: t.arg.int({ description: 'Billing month, 1 to 12 (with `year`).' }),
+    },
     resolve: async (_root, args, context) => {
       if (args.id) {
         if (args.year != null || args.month != null) throw new BadUserInputError('give `id`, or `year` and `month`, not both');
