@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { HttpPolicy } from './upstream/http.js';
 
 /** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
@@ -27,6 +28,7 @@ export interface FourmeSettings {
 export interface Config {
   port: number;
   host: string;
+  logLevel: LogLevel;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
   /** `undefined` for a source means: start its simulator in-process with demo credentials. */
@@ -51,6 +53,7 @@ const environmentSchema = z
   .object({
     PORT: int(4000).pipe(z.number().max(65535)),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -120,6 +123,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   return {
     port: env.PORT,
     host: env.HOST,
+    logLevel: env.LOG_LEVEL,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { setLogLevel } from './log.js';
 import { requestScope } from './request-scope.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { createApp, type App } from './yoga.js';
@@ -18,6 +19,7 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** Connects the sources, builds the app and listens; each request runs in a scope that carries its id. */
 export async function startGateway(config: Config): Promise<Gateway> {
+  setLogLevel(config.logLevel);
   const connected = await connectSources(config);
   const app = createApp(connected.sources, config.paging);
   const server = createServer((req, res) => {

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 4000,
       host: '0.0.0.0',
+      logLevel: 'info',
       http: {
         connectTimeoutMs: 2000,
         headersTimeoutMs: 8000,
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
   it.each<[string, Record<string, string>, (config: Config) => unknown, unknown]>([
     ['PORT', { PORT: '8080' }, (c) => c.port, 8080],
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
     ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
     ['SIGNICAT_TOKEN_URL', { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' }, (c) => c.signicat?.tokenUrl, 'https://id.test/token'],
     [

@@ -32,6 +32,7 @@ export async function startTestGateway(environment: Record<string, string> = {})
     PORT: '0',
     HOST: '127.0.0.1',
     SIMULATOR_TODAY: TEST_TODAY,
+    LOG_LEVEL: 'silent',
     UPSTREAM_DEADLINE_MS: '2000',
     UPSTREAM_RESPONSE_TIMEOUT_MS: '1000',
     UPSTREAM_RETRY_AFTER_CAP_MS: '1000',
