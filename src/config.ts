@@ -99,7 +99,8 @@ const SOURCE_VARIABLES = [
 
 function incompleteSources(env: Record<string, string>): string[] {
   return SOURCE_VARIABLES.flatMap(({ base, credentials }) => {
-    if (env[base] !== undefined) return credentials.filter((name) => env[name] === undefined).map((name) => `  ${name}: is required when ${base} is set`);
+    if (env[base] !== undefined)
+      return credentials.filter((name) => env[name] === undefined).map((name) => `  ${name}: is required when ${base} is set`);
     const stray = credentials.filter((name) => env[name] !== undefined);
     return stray.length === 0 ? [] : [`  ${base}: is required when ${stray.join(' or ')} is set (without it the source is simulated)`];
   });
@@ -149,8 +150,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
             clientSecret: env.SIGNICAT_CLIENT_SECRET ?? '',
             scope: env.SIGNICAT_SCOPE,
           },
-    onomondo:
-      env.ONOMONDO_BASE_URL === undefined ? undefined : { baseUrl: env.ONOMONDO_BASE_URL, apiKey: env.ONOMONDO_API_KEY ?? '' },
+    onomondo: env.ONOMONDO_BASE_URL === undefined ? undefined : { baseUrl: env.ONOMONDO_BASE_URL, apiKey: env.ONOMONDO_API_KEY ?? '' },
     fourme:
       env.FOURME_BASE_URL === undefined
         ? undefined

@@ -43,7 +43,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', SIGNICAT_BASE_URL: '', PAGE_SIZE_MAX: '' })).toEqual(loadConfig({}));
   });
 
-  const signicat = { SIGNICAT_BASE_URL: 'https://api.signicat.test', SIGNICAT_CLIENT_ID: 'client', SIGNICAT_CLIENT_SECRET: 'sig-secret-value' };
+  const signicat = {
+    SIGNICAT_BASE_URL: 'https://api.signicat.test',
+    SIGNICAT_CLIENT_ID: 'client',
+    SIGNICAT_CLIENT_SECRET: 'sig-secret-value',
+  };
   const onomondo = { ONOMONDO_BASE_URL: 'https://api.onomondo.test', ONOMONDO_API_KEY: 'ono-key-value' };
   const fourme = { FOURME_BASE_URL: 'https://api.4me.test/v1', FOURME_TOKEN: 'fourme-token-value', FOURME_ACCOUNT: 'acme' };
 
@@ -54,7 +58,12 @@ describe('loadConfig', () => {
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
     ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
     ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
-    ['SIGNICAT_TOKEN_URL', { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' }, (c) => c.signicat?.tokenUrl, 'https://id.test/token'],
+    [
+      'SIGNICAT_TOKEN_URL',
+      { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' },
+      (c) => c.signicat?.tokenUrl,
+      'https://id.test/token',
+    ],
     [
       'SIGNICAT_ACCOUNT_MANAGEMENT_URL',
       { ...signicat, SIGNICAT_ACCOUNT_MANAGEMENT_URL: 'https://am.test/' },

@@ -36,7 +36,9 @@ describe('examples/generated', () => {
     const program = ts.createProgram([join(root, 'examples/dashboard.ts')], { ...parsed.options, noEmit: true });
     const messages = ts
       .getPreEmitDiagnostics(program)
-      .map((diagnostic) => ts.formatDiagnostic(diagnostic, { getCanonicalFileName: (name) => name, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+      .map((diagnostic) =>
+        ts.formatDiagnostic(diagnostic, { getCanonicalFileName: (name) => name, getCurrentDirectory: () => root, getNewLine: () => '\n' }),
+      );
     expect(messages).toEqual([]);
   });
 });
@@ -101,7 +103,9 @@ describe('examples/dashboard.ts against the gateway', () => {
       );
       const organizationTotal = sum(yearly.data!.organization.identityUsage.nodes.map((node) => node.count));
       const accountsTotal = sum(
-        organization.accounts.flatMap((account) => account.monthlyTotals.filter((total) => total.month.startsWith('2025-')).map((total) => total.count)),
+        organization.accounts.flatMap((account) =>
+          account.monthlyTotals.filter((total) => total.month.startsWith('2025-')).map((total) => total.count),
+        ),
       );
       expect(accountsTotal).toBeGreaterThan(0);
       expect(accountsTotal).toBe(organizationTotal);
@@ -148,7 +152,11 @@ describe('examples/dashboard.ts against the gateway', () => {
 
   it('keeps the other sources’ data when one fails, and reports the failed field with its code', async () => {
     graph.simulators.onomondo.injectFault({ path: '^/sims', status: 503 });
-    const dashboard = await loadDashboard(url, { organizations: { from: '2026-11-01' }, sims: { limit: 5 }, usageStatements: { limit: 3 } });
+    const dashboard = await loadDashboard(url, {
+      organizations: { from: '2026-11-01' },
+      sims: { limit: 5 },
+      usageStatements: { limit: 3 },
+    });
     expect(dashboard.sims.items).toEqual([]);
     expect(dashboard.sims.errors.map((error) => [error.path, error.extensions?.code, error.extensions?.source])).toEqual([
       [['sims'], 'UPSTREAM_UNAVAILABLE', 'onomondo'],

@@ -4,9 +4,18 @@ import { TEST_TODAY } from './support/gateway.js';
 import { cleanEnvironment, freePort, spawnNpm, type NpmProcess } from './support/process.js';
 
 interface Dashboard {
-  organizations: { nodes: { name: string; country: string; accounts: { nodes: { name: string; identityUsage: { nodes: { count: number }[] } | null }[] } | null }[] } | null;
+  organizations: {
+    nodes: {
+      name: string;
+      country: string;
+      accounts: { nodes: { name: string; identityUsage: { nodes: { count: number }[] } | null }[] } | null;
+    }[];
+  } | null;
   sims: { nodes: { iccid: string; bytesThisPeriod: number; usage: { nodes: { bytes: number }[] } | null }[] } | null;
-  usageStatements: { totalCount: number; nodes: { plan: string; userMonths: number; billableUsers: { totalCount: number; nodes: unknown[] } | null }[] } | null;
+  usageStatements: {
+    totalCount: number;
+    nodes: { plan: string; userMonths: number; billableUsers: { totalCount: number; nodes: unknown[] } | null }[];
+  } | null;
 }
 
 describe('npm start', () => {
@@ -15,7 +24,10 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    server = spawnNpm(['start'], cleanEnvironment({ PORT: String(port), HOST: '127.0.0.1', SIMULATOR_TODAY: TEST_TODAY, LOG_LEVEL: 'silent' }));
+    server = spawnNpm(
+      ['start'],
+      cleanEnvironment({ PORT: String(port), HOST: '127.0.0.1', SIMULATOR_TODAY: TEST_TODAY, LOG_LEVEL: 'silent' }),
+    );
     const [, printed] = await server.waitFor(/GraphiQL at (http:\/\/\S+)/, 25_000);
     url = printed!;
     expect(url).toBe(`http://127.0.0.1:${port}/graphql`);

@@ -46,22 +46,22 @@ Account.implement({
     }),
     identityUsage: t.connection(
       {
-      type: IdentityUsageRecord,
-      nullable: true,
-      description:
-        'Identity-platform usage of this account, oldest period first. Many accounts of one organisation asked for the same range share the organisation’s pages upstream.',
-      args: identityUsageArgs,
-      resolve: (account, args, context) => {
-        const query = identityUsageQuery(args);
-        const organizationId = account.organization?.id ?? null;
-        return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Account.identityUsage', [account.id, query]) },
-          {
-            maxChunk: USAGE_PAGE_LIMIT,
-            read: (offset, limit) => context.signicat.accountUsage.load({ owner: account.id, organizationId, query, offset, limit }),
-          },
-        );
-      },
+        type: IdentityUsageRecord,
+        nullable: true,
+        description:
+          'Identity-platform usage of this account, oldest period first. Many accounts of one organisation asked for the same range share the organisation’s pages upstream.',
+        args: identityUsageArgs,
+        resolve: (account, args, context) => {
+          const query = identityUsageQuery(args);
+          const organizationId = account.organization?.id ?? null;
+          return resolveOffsetConnection(
+            { args, limits: context.limits, scope: cursorScope('Account.identityUsage', [account.id, query]) },
+            {
+              maxChunk: USAGE_PAGE_LIMIT,
+              read: (offset, limit) => context.signicat.accountUsage.load({ owner: account.id, organizationId, query, offset, limit }),
+            },
+          );
+        },
       },
       IdentityUsageRecordConnection,
     ),
@@ -71,14 +71,14 @@ Account.implement({
 builder.queryFields((t) => ({
   accounts: t.connection(
     {
-    type: Account,
-    nullable: true,
-    description: 'Every account the credentials can see.',
-    resolve: (_root, args, context) =>
-      resolveTokenConnection(
-        { args, limits: context.limits, scope: cursorScope('Query.accounts', null) },
-        accountManagementList((query) => context.signicat.accountsPage.load(query)),
-      ),
+      type: Account,
+      nullable: true,
+      description: 'Every account the credentials can see.',
+      resolve: (_root, args, context) =>
+        resolveTokenConnection(
+          { args, limits: context.limits, scope: cursorScope('Query.accounts', null) },
+          accountManagementList((query) => context.signicat.accountsPage.load(query)),
+        ),
     },
     AccountConnection,
   ),

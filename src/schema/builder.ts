@@ -2,14 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import { isObjectType, type GraphQLSchema } from 'graphql';
-import {
-  CountryCodeResolver,
-  DateResolver,
-  DateTimeResolver,
-  HexColorCodeResolver,
-  SafeIntResolver,
-  UUIDResolver,
-} from 'graphql-scalars';
+import { CountryCodeResolver, DateResolver, DateTimeResolver, HexColorCodeResolver, SafeIntResolver, UUIDResolver } from 'graphql-scalars';
 import { BadUserInputError } from '../errors.js';
 import type { GraphContext } from './context.js';
 
@@ -46,8 +39,12 @@ export const builder = new SchemaBuilder<{
     pageInfoFieldOptions: { description: 'Paging state of this page.' },
     defaultEdgeTypeOptions: { description: 'An item of a page, with its cursor.' },
     nodesOnConnection: { description: 'The items of the page, without cursors.' },
-    firstArgOptions: { description: 'Return the first n items (after `after`, if given). Default 20; at most the configured maximum (100 unless changed).' },
-    lastArgOptions: { description: 'Return the last n items (before `before`, if given). At most the configured maximum (100 unless changed).' },
+    firstArgOptions: {
+      description: 'Return the first n items (after `after`, if given). Default 20; at most the configured maximum (100 unless changed).',
+    },
+    lastArgOptions: {
+      description: 'Return the last n items (before `before`, if given). At most the configured maximum (100 unless changed).',
+    },
     afterArgOptions: { description: 'Return items after this cursor, taken from an edge or `pageInfo.endCursor` of the same list.' },
     beforeArgOptions: { description: 'Return items before this cursor, taken from an edge or `pageInfo.startCursor` of the same list.' },
     nodeQueryOptions: {
@@ -56,8 +53,7 @@ export const builder = new SchemaBuilder<{
     },
     nodesQueryOptions: {
       description: 'Objects by global id, in the order given; null for each id that has none.',
-      resolve: (_root, args, _context, info, resolveNodes) =>
-        resolveNodes(args.ids.map((id) => nodeId(info.schema, id))),
+      resolve: (_root, args, _context, info, resolveNodes) => resolveNodes(args.ids.map((id) => nodeId(info.schema, id))),
     },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),
     decodeGlobalID: (globalID) => {
@@ -86,4 +82,3 @@ builder.addScalarType('CountryCode', CountryCodeResolver);
 builder.addScalarType('UUID', UUIDResolver);
 builder.addScalarType('SafeInt', SafeIntResolver);
 builder.addScalarType('HexColorCode', HexColorCodeResolver);
-

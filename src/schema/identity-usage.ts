@@ -44,7 +44,9 @@ export const IdentityUsageRecord = builder.objectRef<SignicatUsageItem>('Identit
   description: 'Identity-platform transactions (authentications, signatures, seals) of one product over one period.',
   fields: (t) => ({
     product: t.exposeString('productName', { description: 'Product name, e.g. "BankID NO".' }),
-    usageType: t.exposeString('usageType', { description: 'The product’s resource name (SRN), e.g. `srn:sue:1:authbroker:nbid:auth:bidbax`.' }),
+    usageType: t.exposeString('usageType', {
+      description: 'The product’s resource name (SRN), e.g. `srn:sue:1:authbroker:nbid:auth:bidbax`.',
+    }),
     unitOfMeasure: t.exposeString('unitOfMeasure', { description: 'What `count` counts, e.g. "Authentications".' }),
     count: t.exposeInt('count', { description: 'Number of transactions in the period.' }),
     state: t.field({

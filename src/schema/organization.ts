@@ -2,7 +2,13 @@ import { USAGE_PAGE_LIMIT, accountManagementList } from '../sources/signicat/loa
 import type { SignicatOrganization } from '../sources/signicat/schemas.js';
 import { Account, AccountConnection } from './account.js';
 import { builder } from './builder.js';
-import { IdentityUsageLevel, IdentityUsageRecord, IdentityUsageRecordConnection, identityUsageArgs, identityUsageQuery } from './identity-usage.js';
+import {
+  IdentityUsageLevel,
+  IdentityUsageRecord,
+  IdentityUsageRecordConnection,
+  identityUsageArgs,
+  identityUsageQuery,
+} from './identity-usage.js';
 import { localId } from './node-id.js';
 import { cursorScope } from './paging/cursor.js';
 import { arrayList, resolveOffsetConnection } from './paging/offset.js';
@@ -37,63 +43,63 @@ Organization.implement({
     }),
     children: t.connection(
       {
-      type: Organization,
-      nullable: true,
-      description: 'Organisations directly below this one.',
-      resolve: (organization, args, context) =>
-        resolveTokenConnection(
-          { args, limits: context.limits, scope: cursorScope('Organization.children', organization.id) },
-          accountManagementList((query) => context.signicat.childOrganizationsPage.load({ organizationId: organization.id, query })),
-        ),
+        type: Organization,
+        nullable: true,
+        description: 'Organisations directly below this one.',
+        resolve: (organization, args, context) =>
+          resolveTokenConnection(
+            { args, limits: context.limits, scope: cursorScope('Organization.children', organization.id) },
+            accountManagementList((query) => context.signicat.childOrganizationsPage.load({ organizationId: organization.id, query })),
+          ),
       },
       OrganizationConnection,
     ),
     accounts: t.connection(
       {
-      type: Account,
-      nullable: true,
-      description:
-        'Accounts this organisation owns (not those of its children). Read from the account list, once per request for every organisation.',
-      resolve: async (organization, args, context) => {
-        const accounts = await context.signicat.everyAccount.load('all');
-        return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Organization.accounts', organization.id) },
-          arrayList(accounts.filter((account) => account.organization?.id === organization.id)),
-        );
-      },
+        type: Account,
+        nullable: true,
+        description:
+          'Accounts this organisation owns (not those of its children). Read from the account list, once per request for every organisation.',
+        resolve: async (organization, args, context) => {
+          const accounts = await context.signicat.everyAccount.load('all');
+          return resolveOffsetConnection(
+            { args, limits: context.limits, scope: cursorScope('Organization.accounts', organization.id) },
+            arrayList(accounts.filter((account) => account.organization?.id === organization.id)),
+          );
+        },
       },
       AccountConnection,
     ),
     identityUsage: t.connection(
       {
-      type: IdentityUsageRecord,
-      nullable: true,
-      description: 'Identity-platform usage of this organisation’s accounts, oldest period first.',
-      args: {
-        ...identityUsageArgs,
-        level: t.arg({ type: IdentityUsageLevel, description: 'Per account, or summed for the organisation. Default: ACCOUNT.' }),
-        includeChildOrganizations: t.arg.boolean({ description: 'Add the usage of every organisation below this one. Default: false.' }),
-      },
-      resolve: (organization, args, context) => {
-        const query = {
-          ...identityUsageQuery(args),
-          ...(args.level ? { aggregateByLevel: args.level } : {}),
-          ...(args.includeChildOrganizations ? { includeChildOrganizations: true } : {}),
-        };
-        return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Organization.identityUsage', [organization.id, query]) },
-          {
-            maxChunk: USAGE_PAGE_LIMIT,
-            read: async (offset, limit) => {
-              const page = await context.signicat.usagePage.load({
-                scope: { organizationId: organization.id },
-                query: { ...query, offset, limit },
-              });
-              return { items: page.items, hasMore: page.nextOffset !== null };
+        type: IdentityUsageRecord,
+        nullable: true,
+        description: 'Identity-platform usage of this organisation’s accounts, oldest period first.',
+        args: {
+          ...identityUsageArgs,
+          level: t.arg({ type: IdentityUsageLevel, description: 'Per account, or summed for the organisation. Default: ACCOUNT.' }),
+          includeChildOrganizations: t.arg.boolean({ description: 'Add the usage of every organisation below this one. Default: false.' }),
+        },
+        resolve: (organization, args, context) => {
+          const query = {
+            ...identityUsageQuery(args),
+            ...(args.level ? { aggregateByLevel: args.level } : {}),
+            ...(args.includeChildOrganizations ? { includeChildOrganizations: true } : {}),
+          };
+          return resolveOffsetConnection(
+            { args, limits: context.limits, scope: cursorScope('Organization.identityUsage', [organization.id, query]) },
+            {
+              maxChunk: USAGE_PAGE_LIMIT,
+              read: async (offset, limit) => {
+                const page = await context.signicat.usagePage.load({
+                  scope: { organizationId: organization.id },
+                  query: { ...query, offset, limit },
+                });
+                return { items: page.items, hasMore: page.nextOffset !== null };
+              },
             },
-          },
-        );
-      },
+          );
+        },
       },
       IdentityUsageRecordConnection,
     ),
@@ -103,14 +109,14 @@ Organization.implement({
 builder.queryFields((t) => ({
   organizations: t.connection(
     {
-    type: Organization,
-    nullable: true,
-    description: 'Top-level organisations the credentials can see.',
-    resolve: (_root, args, context) =>
-      resolveTokenConnection(
-        { args, limits: context.limits, scope: cursorScope('Query.organizations', null) },
-        accountManagementList((query) => context.signicat.organizationsPage.load(query)),
-      ),
+      type: Organization,
+      nullable: true,
+      description: 'Top-level organisations the credentials can see.',
+      resolve: (_root, args, context) =>
+        resolveTokenConnection(
+          { args, limits: context.limits, scope: cursorScope('Query.organizations', null) },
+          accountManagementList((query) => context.signicat.organizationsPage.load(query)),
+        ),
     },
     OrganizationConnection,
   ),

@@ -22,8 +22,16 @@ Person.implement({
     externalId: t.exposeInt('id', { description: 'The service desk’s own person id.' }),
     name: t.exposeString('name', { description: 'Full name.' }),
     primaryEmail: t.exposeString('primary_email', { description: 'Primary e-mail address.' }),
-    organizationName: t.string({ description: 'Name of the organisation the person belongs to.', resolve: (person) => person.organization.name }),
-    site: t.field({ type: Site, nullable: true, description: 'Where the person works; null when not set.', resolve: (person) => person.site }),
+    organizationName: t.string({
+      description: 'Name of the organisation the person belongs to.',
+      resolve: (person) => person.organization.name,
+    }),
+    site: t.field({
+      type: Site,
+      nullable: true,
+      description: 'Where the person works; null when not set.',
+      resolve: (person) => person.site,
+    }),
     disabled: t.exposeBoolean('disabled', { description: 'Whether the person can no longer sign in.' }),
     createdAt: t.field({ type: 'DateTime', description: 'When the person was registered.', resolve: (person) => person.created_at }),
     updatedAt: t.field({ type: 'DateTime', description: 'When the person last changed.', resolve: (person) => person.updated_at }),

@@ -35,7 +35,11 @@ export const SimUsageRecord = builder.objectRef<OnomondoUsageRecord>('SimUsageRe
       resolve: (record) => `${record.time.replace(' ', 'T')}Z`,
     }),
     bytes: t.field({ type: 'SafeInt', description: 'Bytes sent and received.', resolve: (record) => record.bytes }),
-    country: t.field({ type: 'CountryCode', description: 'Country the SIM was in.', resolve: (record) => record.country_code.toUpperCase() }),
+    country: t.field({
+      type: 'CountryCode',
+      description: 'Country the SIM was in.',
+      resolve: (record) => record.country_code.toUpperCase(),
+    }),
     networkType: t.field({ type: NetworkType, description: 'Radio technology used.', resolve: (record) => record.network_type }),
     network: t.field({ type: MobileNetwork, description: 'Network the SIM was attached to.', resolve: (record) => record.network }),
     sessionId: t.field({ type: 'UUID', description: 'The data session.', resolve: (record) => record.session_id }),
@@ -97,24 +101,24 @@ export const groupByHourArg = builder.args((t) => ({
 builder.queryFields((t) => ({
   simUsage: t.connection(
     {
-    type: SimUsageRecord,
-    nullable: true,
-    description: 'Usage records across SIMs, oldest first.',
-    args: {
-      filter: t.arg({ type: SimUsageSearch, description: 'Only records matching this filter.' }),
-      ...groupByHourArg,
-    },
-    resolve: (_root, args, context) => {
-      const simId = args.filter?.sim ? localId(args.filter.sim, 'Sim') : undefined;
-      const query = {
-        filter: { ...usageFilter(args.filter), ...(simId ? { simId } : {}) },
-        ...(args.groupByHour ? { groupByHour: true } : {}),
-      };
-      return resolveOffsetConnection(
-        { args, limits: context.limits, scope: cursorScope('Query.simUsage', query) },
-        fleetUsageList(context.onomondo, query),
-      );
-    },
+      type: SimUsageRecord,
+      nullable: true,
+      description: 'Usage records across SIMs, oldest first.',
+      args: {
+        filter: t.arg({ type: SimUsageSearch, description: 'Only records matching this filter.' }),
+        ...groupByHourArg,
+      },
+      resolve: (_root, args, context) => {
+        const simId = args.filter?.sim ? localId(args.filter.sim, 'Sim') : undefined;
+        const query = {
+          filter: { ...usageFilter(args.filter), ...(simId ? { simId } : {}) },
+          ...(args.groupByHour ? { groupByHour: true } : {}),
+        };
+        return resolveOffsetConnection(
+          { args, limits: context.limits, scope: cursorScope('Query.simUsage', query) },
+          fleetUsageList(context.onomondo, query),
+        );
+      },
     },
     SimUsageRecordConnection,
   ),

@@ -33,7 +33,12 @@ const SimNetwork = builder.objectRef<OnomondoSimNetwork>('SimNetwork').implement
 const DataLimit = builder.objectRef<OnomondoDataLimit>('DataLimit').implement({
   description: 'A cap on the data a SIM may use per period.',
   fields: (t) => ({
-    usedBytes: t.field({ type: 'SafeInt', nullable: true, description: 'Bytes used in the current period.', resolve: (limit) => limit.used }),
+    usedBytes: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Bytes used in the current period.',
+      resolve: (limit) => limit.used,
+    }),
     totalBytes: t.field({ type: 'SafeInt', description: 'Bytes allowed per period.', resolve: (limit) => limit.total }),
     type: t.exposeString('type', { description: 'What happens at the limit, as the vendor names it.' }),
     period: t.exposeString('period', { description: 'The period the limit applies to, as the vendor names it.' }),
@@ -74,22 +79,27 @@ Sim.implement({
     connector: t.exposeString('connector', { nullable: true, description: 'Name of the connector its traffic is routed through.' }),
     network: t.field({ type: SimNetwork, description: 'The network the SIM is on.', resolve: (sim) => sim.network }),
     bytesThisPeriod: t.field({ type: 'SafeInt', description: 'Bytes used in the current billing period.', resolve: (sim) => sim.usage }),
-    dataLimit: t.field({ type: DataLimit, nullable: true, description: 'The SIM’s data cap; null when it has none.', resolve: (sim) => sim.data_limit }),
+    dataLimit: t.field({
+      type: DataLimit,
+      nullable: true,
+      description: 'The SIM’s data cap; null when it has none.',
+      resolve: (sim) => sim.data_limit,
+    }),
     technologies: t.field({ type: Technologies, description: 'Services the SIM may use.', resolve: (sim) => sim.technologies }),
     tags: t.field({ type: [Tag], description: 'Tags on the SIM.', resolve: (sim) => sim.tags }),
     usage: t.connection(
       {
-      type: SimUsageRecord,
-      nullable: true,
-      description: 'Data this SIM used, oldest first.',
-      args: { filter: t.arg({ type: SimUsageFilter, description: 'Only records matching this filter.' }), ...groupByHourArg },
-      resolve: (sim, args, context) => {
-        const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
-        return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Sim.usage', [sim.id, query]) },
-          simUsageList(context.onomondo, sim.id, query),
-        );
-      },
+        type: SimUsageRecord,
+        nullable: true,
+        description: 'Data this SIM used, oldest first.',
+        args: { filter: t.arg({ type: SimUsageFilter, description: 'Only records matching this filter.' }), ...groupByHourArg },
+        resolve: (sim, args, context) => {
+          const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
+          return resolveOffsetConnection(
+            { args, limits: context.limits, scope: cursorScope('Sim.usage', [sim.id, query]) },
+            simUsageList(context.onomondo, sim.id, query),
+          );
+        },
       },
       SimUsageRecordConnection,
     ),
@@ -111,17 +121,17 @@ const SimFilter = builder.inputType('SimFilter', {
 builder.queryFields((t) => ({
   sims: t.connection(
     {
-    type: Sim,
-    nullable: true,
-    description: 'SIM cards, by id.',
-    args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
-    resolve: (_root, args, context) => {
-      const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
-      return resolveTokenConnection(
-        { args, limits: context.limits, scope: cursorScope('Query.sims', filter) },
-        simList(context.onomondo, filter),
-      );
-    },
+      type: Sim,
+      nullable: true,
+      description: 'SIM cards, by id.',
+      args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
+      resolve: (_root, args, context) => {
+        const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
+        return resolveTokenConnection(
+          { args, limits: context.limits, scope: cursorScope('Query.sims', filter) },
+          simList(context.onomondo, filter),
+        );
+      },
     },
     SimConnection,
   ),

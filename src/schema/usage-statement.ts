@@ -40,7 +40,11 @@ const BillableUserConnection = builder.connectionObject(
     description: 'A page of the people billed on a usage statement.',
     nodeNullable: true,
     fields: (t) => ({
-      totalCount: t.int({ nullable: true, description: 'Number of billable people.', resolve: (connection) => connection.totalCount ?? null }),
+      totalCount: t.int({
+        nullable: true,
+        description: 'Number of billable people.',
+        resolve: (connection) => connection.totalCount ?? null,
+      }),
     }),
   },
   { name: 'BillableUserEdge' },
@@ -111,7 +115,9 @@ builder.queryFields((t) => ({
         return parseStatementId(localId(args.id, 'UsageStatement'));
       }
       if (args.year == null || args.month == null) throw new BadUserInputError('give `id`, or both `year` and `month`');
-      const [statement] = await statementList(context.fourme, statementFilter(args)).read(0, 1).then((chunk) => chunk.items);
+      const [statement] = await statementList(context.fourme, statementFilter(args))
+        .read(0, 1)
+        .then((chunk) => chunk.items);
       return statement ?? null;
     },
   }),

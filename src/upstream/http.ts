@@ -163,7 +163,8 @@ export class Upstream {
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
       // A caller that gave up (e.g. a client disconnect) says nothing about the vendor's health.
       const callerAborted = options.signal?.aborted === true && !deadline.aborted;
-      if (!callerAborted && (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError)) this.#breaker.onFailure();
+      if (!callerAborted && (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError))
+        this.#breaker.onFailure();
       else this.#breaker.onNeutral();
       throw mapped;
     }
@@ -271,10 +272,11 @@ export class Upstream {
     if (result.success) return result.data;
     const issue = result.error.issues[0];
     const fieldPath = issue ? formatPath(issue.path) : '';
-    throw new UpstreamBadResponseError(
-      `response failed validation at ${fieldPath || '(root)'}: ${issue?.message ?? 'invalid'}`,
-      { ...details, fieldPath, cause: result.error },
-    );
+    throw new UpstreamBadResponseError(`response failed validation at ${fieldPath || '(root)'}: ${issue?.message ?? 'invalid'}`, {
+      ...details,
+      fieldPath,
+      cause: result.error,
+    });
   }
 
   /** The vendor's error text, with any credential we sent cut out: some vendors echo a rejected key. */
@@ -299,10 +301,12 @@ export class Upstream {
 
 function statusError(status: number, vendorMessage: string, details: { source: SourceName; endpoint: string }): UpstreamError {
   const withStatus = { ...details, status };
-  if (status === 401 || status === 403) return new UpstreamUnauthorizedError(`credentials rejected (HTTP ${status})${vendorMessage}`, withStatus);
+  if (status === 401 || status === 403)
+    return new UpstreamUnauthorizedError(`credentials rejected (HTTP ${status})${vendorMessage}`, withStatus);
   if (status === 404) return new UpstreamNotFoundError(`not found${vendorMessage}`, withStatus);
   if (status === 429) return new UpstreamRateLimitedError(`rate limited (HTTP 429)${vendorMessage}`, withStatus);
-  if (status >= 400 && status < 500) return new UpstreamBadRequestError(`rejected the request (HTTP ${status})${vendorMessage}`, withStatus);
+  if (status >= 400 && status < 500)
+    return new UpstreamBadRequestError(`rejected the request (HTTP ${status})${vendorMessage}`, withStatus);
   return new UpstreamUnavailableError(`failed (HTTP ${status})${vendorMessage}`, withStatus);
 }
 
@@ -345,7 +349,10 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 
 /** `['data', 3, 'count']` → `data[3].count` */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -87,15 +87,39 @@ describe('invalid arguments', () => {
       path: ['account', 'identityUsage'],
     },
     { name: 'a malformed global id', query: '{ organization(id: "%%% not an id") { name } }', path: ['organization'] },
-    { name: 'a global id that is not base64url of Type:id', query: `{ node(id: "${Buffer.from('no-separator').toString('base64url')}") { id } }`, path: ['node'] },
-    { name: 'an account id where an organisation id belongs', query: `{ organization(id: "${accountId}") { name } }`, path: ['organization'] },
+    {
+      name: 'a global id that is not base64url of Type:id',
+      query: `{ node(id: "${Buffer.from('no-separator').toString('base64url')}") { id } }`,
+      path: ['node'],
+    },
+    {
+      name: 'an account id where an organisation id belongs',
+      query: `{ organization(id: "${accountId}") { name } }`,
+      path: ['organization'],
+    },
     { name: 'an organisation id where an account id belongs', query: `{ account(id: "${organizationId}") { name } }`, path: ['account'] },
     { name: 'an organisation id where a SIM id belongs', query: `{ sim(id: "${organizationId}") { iccid } }`, path: ['sim'] },
     { name: 'a global id of a type the graph does not have', query: `{ node(id: "${globalId('Invoice', '1')}") { id } }`, path: ['node'] },
-    { name: 'a global id of a type that is no node', query: `{ nodes(ids: ["${organizationId}", "${globalId('PageInfo', '1')}"]) { id } }`, path: ['nodes'] },
-    { name: 'a SIM usage period that is no period', query: '{ simUsage(filter: { period: "last week" }) { nodes { bytes } } }', path: ['simUsage'] },
-    { name: 'a SIM usage period in month 13', query: '{ simUsage(filter: { period: "2026-13" }) { nodes { bytes } } }', path: ['simUsage'] },
-    { name: 'a SIM usage period on a day the month lacks', query: '{ simUsage(filter: { period: "2026-02-30" }) { nodes { bytes } } }', path: ['simUsage'] },
+    {
+      name: 'a global id of a type that is no node',
+      query: `{ nodes(ids: ["${organizationId}", "${globalId('PageInfo', '1')}"]) { id } }`,
+      path: ['nodes'],
+    },
+    {
+      name: 'a SIM usage period that is no period',
+      query: '{ simUsage(filter: { period: "last week" }) { nodes { bytes } } }',
+      path: ['simUsage'],
+    },
+    {
+      name: 'a SIM usage period in month 13',
+      query: '{ simUsage(filter: { period: "2026-13" }) { nodes { bytes } } }',
+      path: ['simUsage'],
+    },
+    {
+      name: 'a SIM usage period on a day the month lacks',
+      query: '{ simUsage(filter: { period: "2026-02-30" }) { nodes { bytes } } }',
+      path: ['simUsage'],
+    },
     { name: 'usage statements of month 13', query: '{ usageStatements(month: 13) { nodes { year } } }', path: ['usageStatements'] },
     { name: 'the usage statement of month 13', query: '{ usageStatement(year: 2026, month: 13) { id } }', path: ['usageStatement'] },
   ];
@@ -119,9 +143,12 @@ describe('invalid arguments', () => {
   });
 
   it('refuses a date variable that is no calendar day with BAD_USER_INPUT naming the variable', async () => {
-    const answer = await post('query ($from: Date) { organizations(first: 1) { nodes { identityUsage(from: $from) { nodes { count } } } } }', {
-      from: '2026-02-30',
-    });
+    const answer = await post(
+      'query ($from: Date) { organizations(first: 1) { nodes { identityUsage(from: $from) { nodes { count } } } } }',
+      {
+        from: '2026-02-30',
+      },
+    );
 
     expect(answer.body.errors).toHaveLength(1);
     const [error] = answer.body.errors ?? [];
@@ -174,8 +201,12 @@ describe('invalid cursors', () => {
     {
       name: 'a cursor of an organisation’s monthly usage given to its daily usage',
       cursor: () =>
-        endCursorOf(`{ organization(id: "${organizationId}") { identityUsage(period: MONTHLY, first: 2) { pageInfo { endCursor } } } }`, ['organization', 'identityUsage']),
-      query: (cursor) => `{ organization(id: "${organizationId}") { identityUsage(period: DAILY, after: "${cursor}") { nodes { count } } } }`,
+        endCursorOf(`{ organization(id: "${organizationId}") { identityUsage(period: MONTHLY, first: 2) { pageInfo { endCursor } } } }`, [
+          'organization',
+          'identityUsage',
+        ]),
+      query: (cursor) =>
+        `{ organization(id: "${organizationId}") { identityUsage(period: DAILY, after: "${cursor}") { nodes { count } } } }`,
       path: ['organization', 'identityUsage'],
     },
     {
@@ -188,7 +219,10 @@ describe('invalid cursors', () => {
     {
       name: 'a cursor of one organisation’s children given to another’s',
       cursor: () =>
-        endCursorOf(`{ organization(id: "${organizationId}") { children(first: 1) { pageInfo { endCursor } } } }`, ['organization', 'children']),
+        endCursorOf(`{ organization(id: "${organizationId}") { children(first: 1) { pageInfo { endCursor } } } }`, [
+          'organization',
+          'children',
+        ]),
       query: (cursor) => `{ organization(id: "${otherOrganizationId}") { children(after: "${cursor}") { nodes { name } } } }`,
       path: ['organization', 'children'],
     },
@@ -233,16 +267,19 @@ describe('upstream failures give partial data', () => {
   const sources: SourceName[] = ['signicat', 'onomondo', 'fourme'];
   const cases = sources.flatMap((source) => faults.map((fault) => ({ source, ...fault })));
 
-  it.each(cases)('$source answering with $fault: HTTP 200, its field null with $code, the other sources intact', async ({ source, inject, code }) => {
-    graph.simulators[source].injectFault(inject);
+  it.each(cases)(
+    '$source answering with $fault: HTTP 200, its field null with $code, the other sources intact',
+    async ({ source, inject, code }) => {
+      graph.simulators[source].injectFault(inject);
 
-    const answer = await post(ACROSS_SOURCES);
+      const answer = await post(ACROSS_SOURCES);
 
-    expect(answer.status).toBe(200);
-    const extensions = expectSingleError(answer, [FIELD[source]], code);
-    expect(extensions.source).toBe(source);
-    expect(answer.body.data).toEqual({ ...healthy, [FIELD[source]]: null });
-  });
+      expect(answer.status).toBe(200);
+      const extensions = expectSingleError(answer, [FIELD[source]], code);
+      expect(extensions.source).toBe(source);
+      expect(answer.body.data).toEqual({ ...healthy, [FIELD[source]]: null });
+    },
+  );
 
   it('tells how long the vendor asked to wait when it rate-limits', async () => {
     graph.simulators.onomondo.injectFault({ status: 429, retryAfter: 120 });

@@ -102,7 +102,9 @@ describe('identity graph: fields', () => {
     expect(fields).toEqual({ id: organizationId(child.id), ...organizationAsGraph(child) });
     expect(fields.parent).not.toBeNull();
     expect(children.nodes).toEqual([]);
-    expect(accounts.nodes.map((node) => node.externalId)).toEqual((seed.organizationAccounts.get(child.id) ?? []).map((account) => account.id));
+    expect(accounts.nodes.map((node) => node.externalId)).toEqual(
+      (seed.organizationAccounts.get(child.id) ?? []).map((account) => account.id),
+    );
     expect(identityUsage.nodes.length).toBe(expectedOrganizationUsage(seed, child.id, { period: 'yearly' }).length);
   });
 
@@ -118,7 +120,9 @@ describe('identity graph: fields', () => {
 
   it('answers every IdentityUsageRecord field, the account and organisation resolved to their nodes', async () => {
     const data = dataOf(
-      await graph.query<{ account: { identityUsage: { nodes: (GraphUsageRecord & { account: { name: string }; organization: { name: string } })[] } } }>(
+      await graph.query<{
+        account: { identityUsage: { nodes: (GraphUsageRecord & { account: { name: string }; organization: { name: string } })[] } };
+      }>(
         `query ($id: ID!) { account(id: $id) { identityUsage(period: MONTHLY, includeExternalReference: true, first: 3) {
           nodes { ${USAGE_RECORD_FIELDS} account { name } organization { name } }
         } } }`,
@@ -131,7 +135,10 @@ describe('identity graph: fields', () => {
       expected.map((record) => ({
         ...record,
         account: { externalId: busyAccount.id, name: busyAccount.name },
-        organization: { externalId: busyAccount.organization?.id, name: seed.organizationById.get(busyAccount.organization?.id ?? '')?.name },
+        organization: {
+          externalId: busyAccount.organization?.id,
+          name: seed.organizationById.get(busyAccount.organization?.id ?? '')?.name,
+        },
       })),
     );
   });
@@ -180,7 +187,9 @@ describe('identity graph: organisation and account lists walk to both ends', () 
 
   it('answers `last` without `before` with the end of the list and no next page', async () => {
     const data = dataOf(
-      await graph.query<{ accounts: Connection<{ externalId: string }> }>(`{ accounts(last: 4) { edges { cursor node { externalId } } ${PAGE_INFO} } }`),
+      await graph.query<{ accounts: Connection<{ externalId: string }> }>(
+        `{ accounts(last: 4) { edges { cursor node { externalId } } ${PAGE_INFO} } }`,
+      ),
     );
 
     expect(data.accounts.edges.map((edge) => edge.node.externalId)).toEqual(seed.accounts.slice(-4).map((account) => account.id));
@@ -214,7 +223,11 @@ describe('identity graph: identityUsage', () => {
   });
 
   const organizationCases: { name: string; args: string; selection: UsageSelection }[] = [
-    { name: 'summed per organisation (level ORGANIZATION)', args: 'period: MONTHLY, level: ORGANIZATION', selection: { period: 'monthly', level: 'organization' } },
+    {
+      name: 'summed per organisation (level ORGANIZATION)',
+      args: 'period: MONTHLY, level: ORGANIZATION',
+      selection: { period: 'monthly', level: 'organization' },
+    },
     {
       name: 'per account across its child organisations (includeChildOrganizations)',
       args: 'period: QUARTERLY, level: ACCOUNT, includeChildOrganizations: true',
@@ -244,9 +257,11 @@ describe('identity graph: identityUsage', () => {
 
     expect(nodes).toEqual(expectedOrganizationUsage(seed, parent.id, { period: 'daily', fromDate: '2026-11-01', toDate: '2026-11-01' }));
     expect(nodes.every((record) => record.externalReference === null)).toBe(true);
-    expect(expectedOrganizationUsage(seed, parent.id, { fromDate: '2026-11-01', toDate: '2026-11-01', includeExternalReference: true }).some(
-      (record) => record.externalReference !== null,
-    )).toBe(true);
+    expect(
+      expectedOrganizationUsage(seed, parent.id, { fromDate: '2026-11-01', toDate: '2026-11-01', includeExternalReference: true }).some(
+        (record) => record.externalReference !== null,
+      ),
+    ).toBe(true);
   });
 
   it('walks an account’s quarterly usage forwards and backwards, equal to the seed', async () => {
@@ -259,7 +274,11 @@ describe('identity graph: identityUsage', () => {
     const selection: UsageSelection = { period: 'daily', fromDate: '2026-09-28', toDate: '2026-10-09', includeExternalReference: true };
     const expected = expectedAccountUsageRecords(seed, busyAccount.id, selection);
 
-    await expectWalksEqual(accountUsage(busyAccount.id, 'period: DAILY, from: "2026-09-28", to: "2026-10-09", includeExternalReference: true'), 9, expected);
+    await expectWalksEqual(
+      accountUsage(busyAccount.id, 'period: DAILY, from: "2026-09-28", to: "2026-10-09", includeExternalReference: true'),
+      9,
+      expected,
+    );
   });
 
   it('answers `last` without `before` on an organisation’s whole daily usage with its final records', async () => {
@@ -317,9 +336,12 @@ describe('identity graph: batching', () => {
       graph.resetUpstreams();
       for (const { externalId, identityUsage } of batched) {
         const alone = dataOf(
-          await graph.query<{ account: { identityUsage: Connection<GraphUsageRecord> } }>(`query ($id: ID!) { account(id: $id) { ${usageField} } }`, {
-            id: accountId(externalId),
-          }),
+          await graph.query<{ account: { identityUsage: Connection<GraphUsageRecord> } }>(
+            `query ($id: ID!) { account(id: $id) { ${usageField} } }`,
+            {
+              id: accountId(externalId),
+            },
+          ),
         );
         expect(identityUsage).toEqual(alone.account.identityUsage);
         expect(identityUsage.edges.map((edge) => edge.node)).toEqual(expectedAccountUsageRecords(seed, externalId, selection).slice(0, 10));
@@ -337,7 +359,9 @@ describe('identity graph: batching', () => {
     );
 
     expect(data).toEqual({ a: { name: parent.name }, b: { country: parent.country } });
-    expect(graph.upstreamCalls('signicat').filter((call) => call.path === `/account-management/organizations/${parent.id}`)).toHaveLength(1);
+    expect(graph.upstreamCalls('signicat').filter((call) => call.path === `/account-management/organizations/${parent.id}`)).toHaveLength(
+      1,
+    );
   });
 
   it('reads the same organisation usage asked for twice in one operation with one usage call', async () => {
@@ -369,10 +393,13 @@ describe('identity graph: global ids', () => {
     );
 
     const data = dataOf(
-      await graph.query<{ o: unknown; a: unknown }>(`query ($o: ID!, $a: ID!) { o: node(id: $o) { ${nodeFields} } a: node(id: $a) { ${nodeFields} } }`, {
-        o: ids.organization.id,
-        a: ids.account.id,
-      }),
+      await graph.query<{ o: unknown; a: unknown }>(
+        `query ($o: ID!, $a: ID!) { o: node(id: $o) { ${nodeFields} } a: node(id: $a) { ${nodeFields} } }`,
+        {
+          o: ids.organization.id,
+          a: ids.account.id,
+        },
+      ),
     );
 
     expect(data.o).toEqual({ __typename: 'Organization', id: ids.organization.id, ...organizationAsGraph(parent) });
@@ -380,7 +407,12 @@ describe('identity graph: global ids', () => {
   });
 
   it('answers `nodes` in the order asked, with null for each unknown id', async () => {
-    const ids = [organizationId(child.id), accountId('a-ppge-00000000000000000000'), accountId(busyAccount.id), organizationId('o-p-00000000000000000000')];
+    const ids = [
+      organizationId(child.id),
+      accountId('a-ppge-00000000000000000000'),
+      accountId(busyAccount.id),
+      organizationId('o-p-00000000000000000000'),
+    ];
 
     const data = dataOf(await graph.query<{ nodes: unknown[] }>(`query ($ids: [ID!]!) { nodes(ids: $ids) { ${nodeFields} } }`, { ids }));
 

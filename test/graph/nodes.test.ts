@@ -222,7 +222,14 @@ describe('nodes(ids:)', () => {
   });
 
   it('ids the vendors do not know give null entries in their places, the known ids their objects', async () => {
-    const { Organization: organizations, Account: accounts, Sim: sims, Tag: tags, UsageStatement: statements, Person: people } = await lists();
+    const {
+      Organization: organizations,
+      Account: accounts,
+      Sim: sims,
+      Tag: tags,
+      UsageStatement: statements,
+      Person: people,
+    } = await lists();
     const known = [organizations[1]!, accounts[2]!, sims[4]!, tags[5]!, statements[6]!, people[7]!];
     const unknown = [
       globalId('Organization', 'o-p-xxxxxxxxxxxxxxxxxxxx'),

@@ -83,8 +83,7 @@ const ONE_SIM_USAGE = `query OneSimUsage($id: ID!, $first: Int, $after: String, 
 
 const simsPage = async (variables: Json) => (await data<{ sims: Page<SimNode> }>(SIM_IDS, variables)).sims;
 const simUsagePage = async (variables: Json) => (await data<{ simUsage: Page<UsageNode> }>(SIM_USAGE, variables)).simUsage;
-const oneSimUsagePage = async (variables: Json) =>
-  (await data<{ sim: { usage: Page<UsageNode> } }>(ONE_SIM_USAGE, variables)).sim.usage;
+const oneSimUsagePage = async (variables: Json) => (await data<{ sim: { usage: Page<UsageNode> } }>(ONE_SIM_USAGE, variables)).sim.usage;
 
 /** Walks a usage list to the end in pages of `size`, then back to the start from its end; both must equal `expected`. */
 async function expectWalkedBothWays(page: (variables: Json) => Promise<Page<UsageNode>>, expected: OnomondoUsageRecord[], size = 100) {
@@ -94,12 +93,18 @@ async function expectWalkedBothWays(page: (variables: Json) => Promise<Page<Usag
   const forward = await walkForward((after) => page({ first: size, after }));
   expect(forward).toHaveLength(pageCount);
   expect(forwardNodes(forward)).toEqual(wanted);
-  expect(flags(forward)).toEqual({ hasNextPage: runOf(pageCount - 1, true, false), hasPreviousPage: [false, ...runOf(pageCount - 2, true, true)] });
+  expect(flags(forward)).toEqual({
+    hasNextPage: runOf(pageCount - 1, true, false),
+    hasPreviousPage: [false, ...runOf(pageCount - 2, true, true)],
+  });
 
   const backward = await walkBackward((before) => page({ last: size, before }));
   expect(backward).toHaveLength(pageCount);
   expect(backwardNodes(backward)).toEqual(wanted);
-  expect(flags(backward)).toEqual({ hasNextPage: [false, ...runOf(pageCount - 2, true, true)], hasPreviousPage: runOf(pageCount - 1, true, false) });
+  expect(flags(backward)).toEqual({
+    hasNextPage: [false, ...runOf(pageCount - 2, true, true)],
+    hasPreviousPage: runOf(pageCount - 1, true, false),
+  });
 }
 
 const recordsOf = (simId: string) => seed.usageBySim.get(simId) ?? [];
@@ -122,21 +127,33 @@ describe('Sim fields', () => {
 });
 
 describe('Query.sims', () => {
-  it.each([100, 70])('walked forwards in pages of %i returns every SIM in id order, with hasPreviousPage false only first and hasNextPage false only last', async (size) => {
-    const pages = await walkForward((after) => simsPage({ first: size, after }));
-    const count = Math.ceil(seed.sims.length / size);
-    expect(pages).toHaveLength(count);
-    expect(forwardNodes(pages).map((sim) => sim.externalId)).toEqual(seed.sims.map((sim) => sim.id));
-    expect(flags(pages)).toEqual({ hasNextPage: runOf(count - 1, true, false), hasPreviousPage: [false, ...runOf(count - 2, true, true)] });
-  });
+  it.each([100, 70])(
+    'walked forwards in pages of %i returns every SIM in id order, with hasPreviousPage false only first and hasNextPage false only last',
+    async (size) => {
+      const pages = await walkForward((after) => simsPage({ first: size, after }));
+      const count = Math.ceil(seed.sims.length / size);
+      expect(pages).toHaveLength(count);
+      expect(forwardNodes(pages).map((sim) => sim.externalId)).toEqual(seed.sims.map((sim) => sim.id));
+      expect(flags(pages)).toEqual({
+        hasNextPage: runOf(count - 1, true, false),
+        hasPreviousPage: [false, ...runOf(count - 2, true, true)],
+      });
+    },
+  );
 
-  it.each([100, 70])('walked backwards in pages of %i from the end returns every SIM in id order, with hasNextPage false only at the end', async (size) => {
-    const pages = await walkBackward((before) => simsPage({ last: size, before }));
-    const count = Math.ceil(seed.sims.length / size);
-    expect(pages).toHaveLength(count);
-    expect(backwardNodes(pages).map((sim) => sim.externalId)).toEqual(seed.sims.map((sim) => sim.id));
-    expect(flags(pages)).toEqual({ hasNextPage: [false, ...runOf(count - 2, true, true)], hasPreviousPage: runOf(count - 1, true, false) });
-  });
+  it.each([100, 70])(
+    'walked backwards in pages of %i from the end returns every SIM in id order, with hasNextPage false only at the end',
+    async (size) => {
+      const pages = await walkBackward((before) => simsPage({ last: size, before }));
+      const count = Math.ceil(seed.sims.length / size);
+      expect(pages).toHaveLength(count);
+      expect(backwardNodes(pages).map((sim) => sim.externalId)).toEqual(seed.sims.map((sim) => sim.id));
+      expect(flags(pages)).toEqual({
+        hasNextPage: [false, ...runOf(count - 2, true, true)],
+        hasPreviousPage: runOf(count - 1, true, false),
+      });
+    },
+  );
 
   it('last: n without before returns the last n SIMs', async () => {
     const page = await simsPage({ last: 10 });
@@ -191,7 +208,9 @@ describe('Query.sims', () => {
 
   it('sims(first: 50) { tags { name } } costs exactly one Onomondo call', async () => {
     const result = await data<{ sims: { nodes: { tags: { name: string }[] }[] } }>(`{ sims(first: 50) { nodes { tags { name } } } }`);
-    expect(result.sims.nodes.map((sim) => sim.tags.map((tag) => tag.name))).toEqual(seed.sims.slice(0, 50).map((sim) => sim.tags.map((tag) => tag.name)));
+    expect(result.sims.nodes.map((sim) => sim.tags.map((tag) => tag.name))).toEqual(
+      seed.sims.slice(0, 50).map((sim) => sim.tags.map((tag) => tag.name)),
+    );
     expect(onomondoCalls()).toHaveLength(1);
     expect(onomondoCalls()[0]).toMatchObject({ path: '/sims', query: { limit: ['50'] } });
   });
@@ -268,7 +287,10 @@ describe('Query.tags', () => {
         sims(first: 100) { nodes { tags { externalId usageTotal { bytes simCount } } } }
       }`,
     );
-    const distinct = new Set([...result.a.nodes.map((tag) => tag.externalId), ...result.sims.nodes.flatMap((sim) => sim.tags.map((tag) => tag.externalId))]);
+    const distinct = new Set([
+      ...result.a.nodes.map((tag) => tag.externalId),
+      ...result.sims.nodes.flatMap((sim) => sim.tags.map((tag) => tag.externalId)),
+    ]);
     const appearances = 10 + result.sims.nodes.reduce((sum, sim) => sum + sim.tags.length, 0);
     expect(appearances).toBeGreaterThan(distinct.size);
     const totals = callsTo('/usage/tag-total').map((call) => call.path);
@@ -346,7 +368,10 @@ describe('Query.simUsage', () => {
     const day = seed.usage.filter((record) => record.time.startsWith('2026-11-01'));
     const expected = groupedByHour(day);
     expect(expected.length).toBeLessThan(day.length);
-    await expectWalkedBothWays((variables) => simUsagePage({ filter: { period: '2026-11-01' }, groupByHour: true, ...variables }), expected);
+    await expectWalkedBothWays(
+      (variables) => simUsagePage({ filter: { period: '2026-11-01' }, groupByHour: true, ...variables }),
+      expected,
+    );
   });
 
   it('last: n without before returns the last n records of the filtered list in one call', async () => {

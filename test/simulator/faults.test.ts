@@ -35,8 +35,14 @@ describe('breakSchema', () => {
   it.each([
     {
       name: 'an array of records: first scalar of the first record',
-      body: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }],
-      expected: [{ id: 'not-a-number', name: 'a' }, { id: 2, name: 'b' }],
+      body: [
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ],
+      expected: [
+        { id: 'not-a-number', name: 'a' },
+        { id: 2, name: 'b' },
+      ],
     },
     {
       name: 'records in a wrapper: first scalar of the first record',

@@ -214,7 +214,14 @@ describe('Simulator HTTP control endpoints', () => {
   });
 
   it('POST /__control/faults takes an array of faults', async () => {
-    expect((await control('faults', [{ path: '^/items$', status: 500, count: 1 }, { status: 404, count: 1 }])).status).toBe(204);
+    expect(
+      (
+        await control('faults', [
+          { path: '^/items$', status: 500, count: 1 },
+          { status: 404, count: 1 },
+        ])
+      ).status,
+    ).toBe(204);
     expect((await get('/items')).status).toBe(500);
     expect((await get('/items')).status).toBe(404);
     expect((await get('/items')).status).toBe(200);

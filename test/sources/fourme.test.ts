@@ -61,7 +61,7 @@ function listForm({ billable_user_ids: _omitted, ...listed }: FourmeUsageStateme
 /** Follows `links.next` from page 1 to the end. */
 async function walk<T>(fetchPage: (page: number) => Promise<FourmePage<T>>): Promise<FourmePage<T>[]> {
   const pages: FourmePage<T>[] = [];
-  for (let next: number | undefined = 1; next !== undefined; ) {
+  for (let next: number | undefined = 1; next !== undefined;) {
     const page = await fetchPage(next);
     pages.push(page);
     next = page.links.next;
@@ -76,7 +76,11 @@ async function failure(call: Promise<unknown>): Promise<UpstreamError> {
   );
 }
 
-function withClient<T>(settings: Partial<ReturnType<typeof fourmeSimulatedSettings>>, use: (other: FourmeClient) => Promise<T>, custom = policy) {
+function withClient<T>(
+  settings: Partial<ReturnType<typeof fourmeSimulatedSettings>>,
+  use: (other: FourmeClient) => Promise<T>,
+  custom = policy,
+) {
   const other = createFourmeClient({ ...fourmeSimulatedSettings(url), ...settings }, custom);
   return use(other).finally(() => other.close());
 }
@@ -307,7 +311,7 @@ describe('parameter validation at the simulator', () => {
     expect(await response.json()).toEqual({ message: 'Invalid parameters', errors: [expect.stringContaining(problem)] });
   });
 
-  it('surfaces a rejected parameter as UpstreamBadRequestError with 4me\'s reason', async () => {
+  it("surfaces a rejected parameter as UpstreamBadRequestError with 4me's reason", async () => {
     const error = await failure(client.listPeople({ perPage: 101 }));
 
     expect(error).toBeInstanceOf(UpstreamBadRequestError);
@@ -448,7 +452,8 @@ describe('pagination headers from a misbehaving upstream', () => {
 
 describe('parseLinkHeader', () => {
   it('reads page numbers per relation, taking a link without page= as page 1 and skipping unknown relations', () => {
-    const header = '<https://api.4me.com/v1/people?per_page=10>; rel="first", <https://api.4me.com/v1/people?page=4>; rel="next", <https://x/y?page=9>; rel="alternate"';
+    const header =
+      '<https://api.4me.com/v1/people?per_page=10>; rel="first", <https://api.4me.com/v1/people?page=4>; rel="next", <https://x/y?page=9>; rel="alternate"';
 
     expect(parseLinkHeader(header)).toEqual({ first: 1, next: 4 });
   });

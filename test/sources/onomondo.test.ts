@@ -156,7 +156,10 @@ describe('usage', () => {
 
   it('rejects a cursor of /sims on /usage', async () => {
     const sims = await client.listSims({ limit: 1 });
-    await expect(client.usage({ nextPage: sims.nextPage ?? undefined })).rejects.toMatchObject({ code: 'UPSTREAM_BAD_REQUEST', status: 400 });
+    await expect(client.usage({ nextPage: sims.nextPage ?? undefined })).rejects.toMatchObject({
+      code: 'UPSTREAM_BAD_REQUEST',
+      status: 400,
+    });
   });
 
   it('omits next_page on the last page', async () => {
@@ -185,7 +188,11 @@ describe('usage', () => {
   it('keeps the first record’s bill_id and session_id in an hourly group', async () => {
     const page = await client.simUsage(busySim.id, { groupByHour: true, limit: 1 });
     const first = busySimUsage[0];
-    expect(page.items[0]).toMatchObject({ bill_id: first?.bill_id, session_id: first?.session_id, time: `${first?.time.slice(0, 13)}:00:00` });
+    expect(page.items[0]).toMatchObject({
+      bill_id: first?.bill_id,
+      session_id: first?.session_id,
+      time: `${first?.time.slice(0, 13)}:00:00`,
+    });
   });
 });
 
@@ -314,7 +321,9 @@ describe('auth', () => {
     const seen: (string | undefined)[] = [];
     const spy = createServer((request, response) => {
       seen.push(request.headers.authorization);
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: 0, limit: 100, offset: 0, total: 0, result: [] }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ count: 0, limit: 100, offset: 0, total: 0, result: [] }));
     });
     await new Promise<void>((resolve) => spy.listen(0, '127.0.0.1', resolve));
     const { port } = spy.address() as AddressInfo;
@@ -390,7 +399,13 @@ describe('faults', () => {
   it.each([
     ['500', { status: 500, count: 1 }, UpstreamUnavailableError, { code: 'UPSTREAM_UNAVAILABLE', status: 500 }, 1],
     ['503 on every attempt', { status: 503, count: 3 }, UpstreamUnavailableError, { code: 'UPSTREAM_UNAVAILABLE', status: 503 }, 3],
-    ['429 with Retry-After 1', { status: 429, retryAfter: 1 }, UpstreamRateLimitedError, { code: 'UPSTREAM_RATE_LIMITED', retryAfterMs: 1000 }, 1],
+    [
+      '429 with Retry-After 1',
+      { status: 429, retryAfter: 1 },
+      UpstreamRateLimitedError,
+      { code: 'UPSTREAM_RATE_LIMITED', retryAfterMs: 1000 },
+      1,
+    ],
     ['a malformed body', { body: 'malformed' as const }, UpstreamBadResponseError, { code: 'UPSTREAM_BAD_RESPONSE' }, 1],
   ])('maps %s to its error class and code', async (_name, fault, errorClass, expected, requests) => {
     simulator.injectFault(fault);
@@ -453,7 +468,11 @@ describe('control endpoints', () => {
     expect((await post('faults', { status: 500, count: 1, path: '^/sims$' })).status).toBe(204);
     await expect(client.listSims({ limit: 1 })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
 
-    const log = (await (await fetch(`${url}/__control/requests`)).json()) as { path: string; status: number; query: Record<string, string[]> }[];
+    const log = (await (await fetch(`${url}/__control/requests`)).json()) as {
+      path: string;
+      status: number;
+      query: Record<string, string[]>;
+    }[];
     expect(log).toMatchObject([{ path: '/sims', status: 500, query: { limit: ['1'] } }]);
 
     expect((await post('reset', {})).status).toBe(204);

@@ -56,7 +56,10 @@ describe('signicat account management', () => {
     const call = client.getAccount('a-ppge-00000000000000000000');
 
     await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
-    await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND', endpoint: 'GET /account-management/accounts/a-ppge-00000000000000000000' });
+    await expect(call).rejects.toMatchObject({
+      code: 'UPSTREAM_NOT_FOUND',
+      endpoint: 'GET /account-management/accounts/a-ppge-00000000000000000000',
+    });
   });
 
   it('lists the top-level organisations', async () => {
@@ -110,7 +113,8 @@ describe('signicat seed', () => {
 
   it('has 3 top-level organisations with 2 to 4 children each, and 2 to 5 accounts per organisation', () => {
     expect(topLevel).toHaveLength(3);
-    for (const organization of topLevel) expect(seed.childOrganizations.get(organization.id)?.length).toSatisfy((n: number) => n >= 2 && n <= 4);
+    for (const organization of topLevel)
+      expect(seed.childOrganizations.get(organization.id)?.length).toSatisfy((n: number) => n >= 2 && n <= 4);
     for (const organization of seed.organizations) {
       expect(seed.organizationAccounts.get(organization.id)?.length).toSatisfy((n: number) => n >= 2 && n <= 5);
     }
@@ -118,7 +122,8 @@ describe('signicat seed', () => {
 
   it('uses the vendor’s id formats, sandbox accounts under a-spge-', () => {
     for (const organization of seed.organizations) expect(organization.id).toMatch(/^o-p-[A-Za-z0-9]{20}$/);
-    for (const account of seed.accounts) expect(account.id).toMatch(account.isSandbox ? /^a-spge-[A-Za-z0-9]{20}$/ : /^a-ppge-[A-Za-z0-9]{20}$/);
+    for (const account of seed.accounts)
+      expect(account.id).toMatch(account.isSandbox ? /^a-spge-[A-Za-z0-9]{20}$/ : /^a-ppge-[A-Za-z0-9]{20}$/);
     expect(seed.accounts.some((account) => account.isSandbox)).toBe(true);
   });
 

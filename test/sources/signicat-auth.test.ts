@@ -28,7 +28,11 @@ afterAll(() => simulator.stop());
 beforeEach(() => simulator.reset());
 
 /** A fresh client (no cached token) for one test, closed afterwards. */
-async function withClient<T>(use: (client: SignicatClient) => Promise<T>, overrides: Partial<SignicatSettings> = {}, clock = movableClock()): Promise<T> {
+async function withClient<T>(
+  use: (client: SignicatClient) => Promise<T>,
+  overrides: Partial<SignicatSettings> = {},
+  clock = movableClock(),
+): Promise<T> {
   const client = createSignicatClient({ ...settings, ...overrides }, fastPolicy(), { clock });
   try {
     return await use(client);
@@ -106,7 +110,11 @@ describe('signicat client credentials', () => {
 
     const basic = Buffer.from(`${signicatDemoCredentials.clientId}:${signicatDemoCredentials.clientSecret}`).toString('base64');
     expect(seen).toEqual([
-      { authorization: `Basic ${basic}`, contentType: 'application/x-www-form-urlencoded', body: 'grant_type=client_credentials&scope=signicat-api' },
+      {
+        authorization: `Basic ${basic}`,
+        contentType: 'application/x-www-form-urlencoded',
+        body: 'grant_type=client_credentials&scope=signicat-api',
+      },
     ]);
     expect(usageRequests()).toEqual([expect.objectContaining({ status: 200 })]);
   });
@@ -186,14 +194,21 @@ describe('signicat token endpoint (simulator)', () => {
   it('issues a different token on every request', async () => {
     const basic = Buffer.from(`${signicatDemoCredentials.clientId}:${signicatDemoCredentials.clientSecret}`).toString('base64');
     const token = async () =>
-      ((await (await tokenFetch({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).json()) as { access_token: string })
-        .access_token;
+      (
+        (await (await tokenFetch({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` })).json()) as {
+          access_token: string;
+        }
+      ).access_token;
 
     expect(await token()).not.toBe(await token());
   });
 
   it('rejects wrong credentials with a 401 problem', async () => {
-    const response = await tokenFetch({ grant_type: 'client_credentials', client_id: signicatDemoCredentials.clientId, client_secret: 'nope' });
+    const response = await tokenFetch({
+      grant_type: 'client_credentials',
+      client_id: signicatDemoCredentials.clientId,
+      client_secret: 'nope',
+    });
 
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');

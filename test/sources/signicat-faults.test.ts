@@ -45,7 +45,13 @@ describe('signicat faults', () => {
   }
   it.each<FaultCase>([
     { name: 'a 500', fault: { status: 500, count: 1 }, errorClass: UpstreamUnavailableError, code: 'UPSTREAM_UNAVAILABLE', requests: 1 },
-    { name: 'three 503s', fault: { status: 503, count: 3 }, errorClass: UpstreamUnavailableError, code: 'UPSTREAM_UNAVAILABLE', requests: 3 },
+    {
+      name: 'three 503s',
+      fault: { status: 503, count: 3 },
+      errorClass: UpstreamUnavailableError,
+      code: 'UPSTREAM_UNAVAILABLE',
+      requests: 3,
+    },
     {
       name: 'a 429 asking for longer than the cap',
       fault: { status: 429, retryAfter: 1, count: 1 },
@@ -53,7 +59,13 @@ describe('signicat faults', () => {
       code: 'UPSTREAM_RATE_LIMITED',
       requests: 1,
     },
-    { name: 'a cut-off JSON body', fault: { body: 'malformed', count: 1 }, errorClass: UpstreamBadResponseError, code: 'UPSTREAM_BAD_RESPONSE', requests: 1 },
+    {
+      name: 'a cut-off JSON body',
+      fault: { body: 'malformed', count: 1 },
+      errorClass: UpstreamBadResponseError,
+      code: 'UPSTREAM_BAD_RESPONSE',
+      requests: 1,
+    },
     {
       name: 'a field of the wrong type',
       fault: { body: 'schema', count: 1 },
@@ -61,7 +73,13 @@ describe('signicat faults', () => {
       code: 'UPSTREAM_BAD_RESPONSE',
       requests: 1,
     },
-    { name: 'an answer past the deadline', fault: { delayMs: 450, count: 1 }, errorClass: UpstreamTimeoutError, code: 'UPSTREAM_TIMEOUT', requests: 1 },
+    {
+      name: 'an answer past the deadline',
+      fault: { delayMs: 450, count: 1 },
+      errorClass: UpstreamTimeoutError,
+      code: 'UPSTREAM_TIMEOUT',
+      requests: 1,
+    },
   ])('maps $name to $code', async ({ fault, errorClass, code, requests }) => {
     simulator.injectFault({ path: '^/usage', ...fault });
 

@@ -100,7 +100,11 @@ describe('signicat usage: scope and filters', () => {
   });
 
   it('orders rows by period start, then account id, then usage type', async () => {
-    const { items } = await walkUsage(client, { organizationId: parent.id }, { includeChildOrganizations: true, aggregateByPeriod: 'monthly', limit: 1000 });
+    const { items } = await walkUsage(
+      client,
+      { organizationId: parent.id },
+      { includeChildOrganizations: true, aggregateByPeriod: 'monthly', limit: 1000 },
+    );
     const keys = items.map((row) => [row.period.start, row.accountId ?? '', row.usageType].join(' '));
 
     expect(keys).toEqual([...keys].sort());
@@ -115,7 +119,9 @@ describe('signicat usage: scope and filters', () => {
     expect(new Set(withoutChildren.items.map((row) => row.organizationId))).toEqual(new Set([parent.id]));
     expect(new Set(withChildren.items.map((row) => row.organizationId))).toEqual(new Set([parent.id, ...childIds]));
     const accountsWithUsage = (organizationId: string) =>
-      (seed.organizationAccounts.get(organizationId) ?? []).filter((account) => usageOf(account.id).some((series) => series.cumulative.at(-1)));
+      (seed.organizationAccounts.get(organizationId) ?? []).filter((account) =>
+        usageOf(account.id).some((series) => series.cumulative.at(-1)),
+      );
     const expectedAccounts = [parent.id, ...childIds].flatMap((id) => accountsWithUsage(id)).map((account) => account.id);
     expect(new Set(withChildren.items.map((row) => row.accountId))).toEqual(new Set(expectedAccounts));
   });
@@ -162,7 +168,9 @@ describe('signicat usage: scope and filters', () => {
     const withReference = await client.usage({ accountId: busyAccount.id }, { ...query, includeExternalReference: true });
 
     expect(without.items.every((row) => !('externalReference' in row))).toBe(true);
-    expect(withReference.items).toEqual(expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'yearly', includeExternalReference: true }));
+    expect(withReference.items).toEqual(
+      expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'yearly', includeExternalReference: true }),
+    );
   });
 
   it('marks rows invoiced only when they end before the current month', async () => {
@@ -186,7 +194,11 @@ describe('signicat usage: scope and filters', () => {
     const call = client.usage({ organizationId: 'o-p-doesnotexist00000000' });
 
     await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
-    await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND', status: 404, message: expect.stringContaining('Not Found: organization o-p-doesnotexist00000000 not found') });
+    await expect(call).rejects.toMatchObject({
+      code: 'UPSTREAM_NOT_FOUND',
+      status: 404,
+      message: expect.stringContaining('Not Found: organization o-p-doesnotexist00000000 not found'),
+    });
   });
 });
 
@@ -235,7 +247,11 @@ describe('signicat usage: the simulator’s parameter checks', () => {
     const response = await usageFetch('/usage/transactions', token, headers);
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ status: 400, title: 'Bad Request', detail: expect.stringContaining('signicat-organizationid') });
+    expect(await response.json()).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      detail: expect.stringContaining('signicat-organizationid'),
+    });
   });
 
   it.each([

@@ -88,7 +88,8 @@ export async function startGenericVendor(options: GenericVendorOptions = {}): Pr
       public: true,
       handle: ({ body }) => {
         const form = new URLSearchParams(body);
-        if (form.get('grant_type') !== 'client_credentials') return error(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+        if (form.get('grant_type') !== 'client_credentials')
+          return error(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
         return { status: 200, body: { access_token: issueToken(), token_type: 'Bearer', expires_in: 600 } };
       },
     },

@@ -73,7 +73,8 @@ export function spawnNpm(args: string[], env: NodeJS.ProcessEnv): NpmProcess {
           if (match) finish(() => resolve(match));
         };
         const timer = setTimeout(() => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; stderr:\n${err}`))), timeoutMs);
-        const onExitEarly = (code: number | string) => finish(() => reject(new Error(`exited (${code}) before ${pattern}; stderr:\n${err}`)));
+        const onExitEarly = (code: number | string) =>
+          finish(() => reject(new Error(`exited (${code}) before ${pattern}; stderr:\n${err}`)));
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           child.stdout!.off('data', check);

@@ -1,4 +1,10 @@
-import type { SignicatClient, SignicatList, SignicatPageQuery, SignicatUsageQuery, SignicatUsageScope } from '../../src/sources/signicat/client.js';
+import type {
+  SignicatClient,
+  SignicatList,
+  SignicatPageQuery,
+  SignicatUsageQuery,
+  SignicatUsageScope,
+} from '../../src/sources/signicat/client.js';
 import type { SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
 import type { SignicatSeed, SignicatUsageSeries } from '../../src/sources/signicat/seed.js';
 import type { RequestLogEntry, Simulator } from '../../src/simulator/server.js';
@@ -96,7 +102,11 @@ export interface ExpectedUsageOptions {
  * The rows the API should return for account-level series, computed the slow, obvious way: every seeded day in
  * the range, grouped by its period's name, one row per series with a non-zero sum.
  */
-export function expectedAccountUsage(seed: SignicatSeed, series: readonly SignicatUsageSeries[], options: ExpectedUsageOptions = {}): SignicatUsageItem[] {
+export function expectedAccountUsage(
+  seed: SignicatSeed,
+  series: readonly SignicatUsageSeries[],
+  options: ExpectedUsageOptions = {},
+): SignicatUsageItem[] {
   const currentMonth = seed.today.slice(0, 7);
   const groups = new Map<string, { start: string; end: string; days: number[] }>();
   for (let day = 0; day < seed.dayCount; day++) {

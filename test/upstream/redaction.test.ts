@@ -4,7 +4,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import type { Credentials, Upstream } from '../../src/upstream/http.js';
 import type { Fault } from '../../src/simulator/faults.js';
-import { genericUpstream, itemSchema, itemsSchema, rejectionOf, startGenericVendor, type GenericVendor, type UpstreamSetup } from '../support/generic-vendor.js';
+import {
+  genericUpstream,
+  itemSchema,
+  itemsSchema,
+  rejectionOf,
+  startGenericVendor,
+  type GenericVendor,
+  type UpstreamSetup,
+} from '../support/generic-vendor.js';
 
 const SECRET = 'sk_live_9f8e7d6c5b4a-DO-NOT-LOG';
 const secretCredentials: Credentials = {

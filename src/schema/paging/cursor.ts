@@ -12,7 +12,10 @@ export interface CursorScope {
 }
 
 export function cursorScope(kind: string, shapingArgs: unknown): CursorScope {
-  const fingerprint = createHash('sha256').update(JSON.stringify(shapingArgs ?? null)).digest('base64url').slice(0, 10);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(shapingArgs ?? null))
+    .digest('base64url')
+    .slice(0, 10);
   return { kind, fingerprint };
 }
 

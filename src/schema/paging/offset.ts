@@ -26,7 +26,11 @@ export interface OffsetList<T> {
 export function arrayList<T>(items: readonly T[]): OffsetList<T> {
   return {
     maxChunk: Math.max(1, items.length),
-    read: async (offset, limit) => ({ items: items.slice(offset, offset + limit), hasMore: offset + limit < items.length, total: items.length }),
+    read: async (offset, limit) => ({
+      items: items.slice(offset, offset + limit),
+      hasMore: offset + limit < items.length,
+      total: items.length,
+    }),
   };
 }
 

@@ -61,7 +61,10 @@ export async function resolveTokenConnection<T>(
   }
   const scanned = await scanUntil(list, after?.k, before?.k);
   const items = scanned.items.slice(-size);
-  return connectionPage(toEdges(items), { hasNextPage: before !== undefined, hasPreviousPage: scanned.items.length > size || (after !== undefined) });
+  return connectionPage(toEdges(items), {
+    hasNextPage: before !== undefined,
+    hasPreviousPage: scanned.items.length > size || after !== undefined,
+  });
 }
 
 /** Reads `size` items after `after` (or from the start), following tokens across reads. */
@@ -105,7 +108,11 @@ async function readBeforeInPage<T>(list: TokenList<T>, before: Position, size: n
 }
 
 /** Scans from the start, collecting items after `afterKey` and up to (not including) `beforeKey`. */
-async function scanUntil<T>(list: TokenList<T>, afterKey: string | undefined, beforeKey: string | undefined): Promise<{ items: Located<T>[] }> {
+async function scanUntil<T>(
+  list: TokenList<T>,
+  afterKey: string | undefined,
+  beforeKey: string | undefined,
+): Promise<{ items: Located<T>[] }> {
   let token: string | null = null;
   let collecting = afterKey === undefined;
   const items: Located<T>[] = [];

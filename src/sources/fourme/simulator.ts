@@ -84,8 +84,7 @@ function fourmeRoutes(seed: FourmeSeed): Route[] {
     {
       method: 'GET',
       path: '/v1/people',
-      handle: (request) =>
-        collection(request, seed.people, { fields: PERSON_FIELDS, defaultFields: PERSON_FIELDS, matcher: idMatcher }),
+      handle: (request) => collection(request, seed.people, { fields: PERSON_FIELDS, defaultFields: PERSON_FIELDS, matcher: idMatcher }),
     },
     { method: 'GET', path: '/v1/people/:id', handle: (request) => record(request, seed.peopleById, PERSON_FIELDS) },
   ];
@@ -129,11 +128,7 @@ interface CollectionSpec<T> {
 }
 
 /** A paged collection, exactly as 4me pages: `X-Pagination-*` headers and a `Link` header. */
-function collection<T extends { id: number }>(
-  request: SimRequest,
-  records: readonly T[],
-  spec: CollectionSpec<T>,
-): SimResponse {
+function collection<T extends { id: number }>(request: SimRequest, records: readonly T[], spec: CollectionSpec<T>): SimResponse {
   return answerParameters(() => {
     const selected = fieldSelection(request.query, spec.fields, spec.defaultFields);
     const { page, perPage } = paging(request.query);
@@ -155,7 +150,11 @@ function collection<T extends { id: number }>(
   });
 }
 
-function record<T extends { id: number }>(request: SimRequest, byId: ReadonlyMap<number, T>, fields: readonly (keyof T & string)[]): SimResponse {
+function record<T extends { id: number }>(
+  request: SimRequest,
+  byId: ReadonlyMap<number, T>,
+  fields: readonly (keyof T & string)[],
+): SimResponse {
   const id = request.params['id'] ?? '';
   const found = /^\d+$/.test(id) ? byId.get(Number(id)) : undefined;
   if (!found) return fourmeError(404, 'Not Found');
@@ -215,7 +214,12 @@ function statementMatcher(query: URLSearchParams): (statement: FourmeUsageStatem
 function fieldSelection<K extends string>(query: URLSearchParams, fields: readonly K[], defaults: readonly K[]): readonly K[] {
   const raw = query.get('fields');
   if (raw === null) return defaults;
-  const asked = new Set(raw.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+  const asked = new Set(
+    raw
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  );
   const unknown = [...asked].filter((name) => !(fields as readonly string[]).includes(name));
   if (unknown.length > 0) throw new InvalidParameter(`fields has unknown field(s): ${unknown.join(', ')}`);
   return fields.filter((field) => field === 'id' || asked.has(field));

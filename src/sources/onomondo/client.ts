@@ -95,11 +95,7 @@ export interface OnomondoClient {
   close(): Promise<void>;
 }
 
-export function createOnomondoClient(
-  settings: OnomondoSettings,
-  policy: HttpPolicy,
-  options: { clock?: Clock } = {},
-): OnomondoClient {
+export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPolicy, options: { clock?: Clock } = {}): OnomondoClient {
   const upstream = new Upstream({
     source: 'onomondo',
     baseUrl: settings.baseUrl,

@@ -1,7 +1,15 @@
 import DataLoader from 'dataloader';
 import type { OffsetList } from '../../schema/paging/offset.js';
 import type { TokenList } from '../../schema/paging/token.js';
-import { lookupsById, memoizedRequests, notFoundAsNull, sharedWindowLoader, stableKey, type OwnedWindowKey, type Window } from '../loaders.js';
+import {
+  lookupsById,
+  memoizedRequests,
+  notFoundAsNull,
+  sharedWindowLoader,
+  stableKey,
+  type OwnedWindowKey,
+  type Window,
+} from '../loaders.js';
 import type { OnomondoClient, OnomondoCursorPage, OnomondoSimsQuery, OnomondoTagSearchQuery, OnomondoUsageQuery } from './client.js';
 import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from './schemas.js';
 
@@ -46,7 +54,8 @@ export function createOnomondoLoaders(client: OnomondoClient) {
           readPage: (offset) => usagePage.load({ query: { ...query, offset, limit: PAGE_LIMIT } }).then(usageWindow),
         },
       }),
-      readOwn: (key) => usagePage.load({ simId: key.owner, query: { ...key.query, offset: key.offset, limit: key.limit } }).then(usageWindow),
+      readOwn: (key) =>
+        usagePage.load({ simId: key.owner, query: { ...key.query, offset: key.offset, limit: key.limit } }).then(usageWindow),
     }),
   };
 }
@@ -86,7 +95,7 @@ async function loadTags(
   tagsPage: DataLoader<OnomondoTagSearchQuery, Awaited<ReturnType<OnomondoClient['searchTags']>>, string>,
 ): Promise<(OnomondoTag | null)[]> {
   const found = new Map<string, OnomondoTag>();
-  for (let offset = 0; !ids.every((id) => found.has(id)); ) {
+  for (let offset = 0; !ids.every((id) => found.has(id));) {
     const page = await tagsPage.load({ offset, limit: PAGE_LIMIT });
     for (const tag of page.items) found.set(tag.id, tag);
     offset += page.items.length;

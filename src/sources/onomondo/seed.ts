@@ -73,9 +73,26 @@ const COUNTRIES: Country[] = [
 const HOME_COUNTRIES = [...COUNTRIES, ...COUNTRIES.slice(0, 5)];
 
 const TAG_NAMES = [
-  'Fleet North', 'Fleet South', 'Cold chain', 'Smart meters', 'Vending', 'Pilot', 'Production', 'Staging',
-  'Trackers', 'Gateways', 'Kiosks', 'Cameras', 'Agriculture', 'Wearables', 'Retail', 'Logistics EU',
-  'Logistics US', 'Low priority', 'Suspended review', 'Customer A',
+  'Fleet North',
+  'Fleet South',
+  'Cold chain',
+  'Smart meters',
+  'Vending',
+  'Pilot',
+  'Production',
+  'Staging',
+  'Trackers',
+  'Gateways',
+  'Kiosks',
+  'Cameras',
+  'Agriculture',
+  'Wearables',
+  'Retail',
+  'Logistics EU',
+  'Logistics US',
+  'Low priority',
+  'Suspended review',
+  'Customer A',
 ];
 const CONNECTORS = ['aws-iot-core', 'azure-iot-hub', 'mqtt-broker', 'webhook-fleet', 'google-pubsub'];
 const WHITELISTS = ['Europe', 'Nordics', 'Global', 'EU + US', 'Low cost'];
@@ -114,7 +131,12 @@ interface SimDraft {
 
 /** Wire order of usage records; the tie-breakers keep it deterministic. */
 export function compareUsage(a: OnomondoUsageRecord, b: OnomondoUsageRecord): number {
-  return compareText(a.time, b.time) || compareText(a.sim_id, b.sim_id) || compareText(a.session_id, b.session_id) || compareText(a.bill_id, b.bill_id);
+  return (
+    compareText(a.time, b.time) ||
+    compareText(a.sim_id, b.sim_id) ||
+    compareText(a.session_id, b.session_id) ||
+    compareText(a.bill_id, b.bill_id)
+  );
 }
 
 /** `YYYY-MM-DD HH:mm:ss` (UTC), the wire form of usage times. */
@@ -206,7 +228,10 @@ function networkTypesOf(technologies: OnomondoTechnologies, profile: Profile): O
 }
 
 function pickProfile(random: SeededRandom): Profile {
-  let roll = random.int(1, PROFILES.reduce((sum, profile) => sum + profile.weight, 0));
+  let roll = random.int(
+    1,
+    PROFILES.reduce((sum, profile) => sum + profile.weight, 0),
+  );
   for (const profile of PROFILES) {
     roll -= profile.weight;
     if (roll <= 0) return profile;

@@ -1,7 +1,14 @@
 import DataLoader from 'dataloader';
 import { lookupsById, memoizedRequests, sharedWindowLoader, stableKey, type OwnedWindowKey, type Window } from '../loaders.js';
 import type { TokenList } from '../../schema/paging/token.js';
-import type { SignicatClient, SignicatList, SignicatPageQuery, SignicatUsagePage, SignicatUsageQuery, SignicatUsageScope } from './client.js';
+import type {
+  SignicatClient,
+  SignicatList,
+  SignicatPageQuery,
+  SignicatUsagePage,
+  SignicatUsageQuery,
+  SignicatUsageScope,
+} from './client.js';
 import type { SignicatAccount, SignicatUsageItem } from './schemas.js';
 
 /** The largest usage page the vendor serves. */
@@ -26,7 +33,9 @@ export interface UsageRequest {
 /** Per-request DataLoaders over the Signicat client. */
 export function createSignicatLoaders(client: SignicatClient) {
   const accountsPage = memoizedRequests((query: SignicatPageQuery) => client.listAccounts(query));
-  const usagePage: DataLoader<UsageRequest, SignicatUsagePage, string> = memoizedRequests((key: UsageRequest) => client.usage(key.scope, key.query));
+  const usagePage: DataLoader<UsageRequest, SignicatUsagePage, string> = memoizedRequests((key: UsageRequest) =>
+    client.usage(key.scope, key.query),
+  );
   return {
     organization: lookupsById((id) => client.getOrganization(id)),
     account: lookupsById((id) => client.getAccount(id)),
@@ -39,8 +48,10 @@ export function createSignicatLoaders(client: SignicatClient) {
     /** Every account the credentials see, read once per operation: serves every organisation's accounts at once. */
     everyAccount: memoizedRequests(async (_all: 'all') => {
       const accounts: SignicatAccount[] = [];
-      for (let page: string | null | undefined; page !== null; ) {
-        const list: SignicatList<SignicatAccount> = await accountsPage.load(page === undefined ? { limit: ACCOUNT_PAGE_LIMIT } : { limit: ACCOUNT_PAGE_LIMIT, page });
+      for (let page: string | null | undefined; page !== null;) {
+        const list: SignicatList<SignicatAccount> = await accountsPage.load(
+          page === undefined ? { limit: ACCOUNT_PAGE_LIMIT } : { limit: ACCOUNT_PAGE_LIMIT, page },
+        );
         accounts.push(...list.items);
         page = list.nextPage;
       }
@@ -64,7 +75,9 @@ export function createSignicatLoaders(client: SignicatClient) {
               },
             },
       readOwn: (key) =>
-        usagePage.load({ scope: { accountId: key.owner }, query: { ...key.query, offset: key.offset, limit: key.limit } }).then(usageWindow),
+        usagePage
+          .load({ scope: { accountId: key.owner }, query: { ...key.query, offset: key.offset, limit: key.limit } })
+          .then(usageWindow),
     }),
   };
 }

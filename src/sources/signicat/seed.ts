@@ -82,7 +82,15 @@ const SUBSIDIARY_MARKETS: readonly Company[] = [
   { name: 'Suomi', legalSuffix: 'Oy', country: 'FI' },
   { name: 'Belgique', legalSuffix: 'SA', country: 'BE' },
 ];
-const ACCOUNT_PURPOSES = ['Online banking', 'Customer onboarding', 'Loan signing', 'Claims portal', 'Mobile app', 'Partner portal', 'Back office'];
+const ACCOUNT_PURPOSES = [
+  'Online banking',
+  'Customer onboarding',
+  'Loan signing',
+  'Claims portal',
+  'Mobile app',
+  'Partner portal',
+  'Back office',
+];
 
 /** The same organisations, accounts and usage on every run for a given `today`. */
 export function seedSignicat(today?: string): SignicatSeed {
@@ -130,7 +138,13 @@ interface SeededOrganization {
 
 function seedOrganizations(random: SeededRandom): SeededOrganization[] {
   const parents = COMPANIES.map((company) => ({
-    organization: { id: newOrganizationId(random), name: company.name, entityId: random.digits(9), country: company.country, parentId: null },
+    organization: {
+      id: newOrganizationId(random),
+      name: company.name,
+      entityId: random.digits(9),
+      country: company.country,
+      parentId: null,
+    },
     entityLegalName: `${company.name} ${company.legalSuffix}`,
   }));
   const children = parents.flatMap(({ organization: parent }) =>
@@ -217,7 +231,14 @@ function sumByProduct(organizationId: string, series: readonly SignicatUsageSeri
   }
   return [...totals.values()]
     .sort((a, b) => compareText(a.product.usageType, b.product.usageType))
-    .map(({ product, counts }) => ({ organizationId, accountId: null, product, externalReference: null, counts, cumulative: cumulativeOf(counts) }));
+    .map(({ product, counts }) => ({
+      organizationId,
+      accountId: null,
+      product,
+      externalReference: null,
+      counts,
+      cumulative: cumulativeOf(counts),
+    }));
 }
 
 function cumulativeOf(counts: Uint32Array): Float64Array {

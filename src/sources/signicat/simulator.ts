@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import type { SignicatSettings } from '../../config.js';
-import { Simulator, type RateLimitState, type Route, type SimRequest, type SimResponse, type VendorProfile } from '../../simulator/server.js';
+import {
+  Simulator,
+  type RateLimitState,
+  type Route,
+  type SimRequest,
+  type SimResponse,
+  type VendorProfile,
+} from '../../simulator/server.js';
 import type { SignicatOrganization } from './schemas.js';
 import { compareText, seedSignicat, type SignicatSeed, type SignicatUsageSeries } from './seed.js';
 import { usageQuerySchema, usageRows, type UsageQuery } from './usage-report.js';
@@ -31,7 +38,8 @@ export function createSignicatSimulator(options: SignicatSimulatorOptions = {}):
   const tokens = createTokenStore();
   const profile: VendorProfile = {
     source: 'signicat',
-    authenticate: (request) => (tokens.isValid(bearerToken(request)) ? undefined : unauthorized('missing, unknown or expired bearer token')),
+    authenticate: (request) =>
+      tokens.isValid(bearerToken(request)) ? undefined : unauthorized('missing, unknown or expired bearer token'),
     error: problem,
     ...(options.rateLimit === undefined ? {} : { rateLimit: { limit: options.rateLimit, windowMs: 60_000, headers: rateLimitHeaders } }),
   };
@@ -113,7 +121,8 @@ function issueToken(tokens: TokenStore, request: SimRequest): SimResponse {
   if (client.id !== signicatDemoCredentials.clientId || client.secret !== signicatDemoCredentials.clientSecret) {
     return problem(401, 'invalid_client', 'unknown client or wrong client secret');
   }
-  if (form.get('grant_type') !== 'client_credentials') return problem(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+  if (form.get('grant_type') !== 'client_credentials')
+    return problem(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
   const scope = form.get('scope');
   if (scope !== null && !scope.split(' ').includes(SCOPE)) return problem(400, 'invalid_scope', `scope must include ${SCOPE}`);
   return {

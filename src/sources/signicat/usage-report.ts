@@ -72,7 +72,7 @@ function seedCalendar(seed: SignicatSeed): Calendar {
 function* periods(calendar: Calendar, query: UsageQuery): Generator<[number, number]> {
   const from = Math.max(0, query.fromDate ? dayIndex(calendar, query.fromDate) : 0);
   const to = Math.min(calendar.dayCount - 1, query.toDate ? dayIndex(calendar, query.toDate) : calendar.dayCount - 1);
-  for (let start = from; start <= to; ) {
+  for (let start = from; start <= to;) {
     const lastDay = periodLastDay(new Date(calendar.firstDayMs + start * DAY_MS), query.aggregateByPeriod);
     const end = Math.min(to, Math.round((lastDay - calendar.firstDayMs) / DAY_MS));
     yield [start, end];
