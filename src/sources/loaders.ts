@@ -39,6 +39,43 @@ function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** A vendor listing of records, read page by page from opaque tokens (`null`: the first page). */
+export interface Listing<V> {
+  readPage(token: string | null): Promise<{ items: V[]; next: string | null }>;
+  key(record: V): string;
+  /** Whether the listing holds every record there is (the SIM list), or only some (top-level organisations). */
+  complete: boolean;
+}
+
+/**
+ * Records by id where the vendor lists them in pages. One id: `fetchOne`, the vendor's single read. Several: the
+ * listing, page by page, until every id is found, reading no more pages than ids are still missing, so it never
+ * costs more than a call per id; ids still missing are then read one by one. A complete listing read to its end
+ * settles every id it lacks as unknown (null). Without `fetchOne` (no single read exists) the listing is read to the end.
+ */
+export function listedRecordsLoader<V>(listing: Listing<V>, fetchOne?: (id: string) => Promise<V>): DataLoader<string, V | null> {
+  return new DataLoader<string, V | null>(async (ids) => {
+    if (fetchOne && ids.length === 1) return Promise.all(ids.map((id) => fetchOne(id).catch(notFoundAsNull)));
+    const found = new Map<string, V>();
+    const missing = () => ids.filter((id) => !found.has(id)).length;
+    let token: string | null = null;
+    let exhausted = false;
+    for (let pages = 0; !exhausted && missing() > 0 && (!fetchOne || pages < missing()); pages++) {
+      const page: { items: V[]; next: string | null } = await listing.readPage(token);
+      for (const record of page.items) found.set(listing.key(record), record);
+      token = page.next;
+      exhausted = token === null;
+    }
+    return Promise.all(
+      ids.map((id) => {
+        const record = found.get(id);
+        if (record !== undefined || (exhausted && listing.complete) || !fetchOne) return record ?? null;
+        return fetchOne(id).catch(notFoundAsNull);
+      }),
+    );
+  });
+}
+
 /** A request for the items at `[offset, offset + limit)` of one owner's own list (an account's usage, a SIM's usage). */
 export interface OwnedWindowKey {
   owner: string;
@@ -58,8 +95,11 @@ export interface SharedList<T> {
 }
 
 export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
-  /** The shared list a key can be served from, and its identity (keys with equal `group` share it); null: read on its own. */
-  share(key: K): { group: string; list: SharedList<T> } | null;
+  /**
+   * The shared list a key can be served from, and its identity (keys with equal `group` share it); null: read on
+   * its own. Sees the whole batch, so it can pick the narrowest list that covers the owners asked for together.
+   */
+  share(key: K, batch: readonly K[]): { group: string; list: SharedList<T> } | null;
   readOwn(key: K): Promise<Window<T>>;
 }
 
@@ -75,7 +115,7 @@ export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedW
     async (keys) => {
       const groups = new Map<string, { list: SharedList<T> | undefined; keys: K[] }>();
       for (const key of keys) {
-        const sharing = options.share(key);
+        const sharing = options.share(key, keys);
         const group = sharing?.group ?? `own:${stableKey(key)}`;
         const members = groups.get(group);
         if (members) members.keys.push(key);

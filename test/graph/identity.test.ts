@@ -350,6 +350,41 @@ describe('identity graph: batching', () => {
     },
   );
 
+  it('reads the usage of every account in an organisation tree with one tree-level usage call per tree, equal to per-account answers', async () => {
+    const usageField = `identityUsage(period: MONTHLY, from: "2025-12-01", first: 10) { edges { cursor node { ${USAGE_RECORD_FIELDS} } } ${PAGE_INFO} }`;
+    const accountsField = `accounts(first: 100) { nodes { externalId ${usageField} } }`;
+    const tree = dataOf(
+      await graph.query<{
+        organizations: {
+          nodes: {
+            externalId: string;
+            accounts: AccountsUsage['organization']['accounts'];
+            children: { nodes: { accounts: AccountsUsage['organization']['accounts'] }[] };
+          }[];
+        };
+      }>(`{ organizations(first: 100) { nodes { externalId ${accountsField} children(first: 100) { nodes { ${accountsField} } } } } }`),
+    ).organizations.nodes;
+
+    const calls = usageCalls();
+    expect(calls.map((call) => call.query['includeChildOrganizations']?.[0])).toEqual(tree.map(() => 'true'));
+    expect(calls.every((call) => call.query['aggregateByLevel']?.[0] === 'account')).toBe(true);
+    expect(calls).toHaveLength(tree.length);
+
+    graph.resetUpstreams();
+    const accounts = tree.flatMap((organization) => [organization.accounts, ...organization.children.nodes.map((child) => child.accounts)]);
+    for (const { externalId, identityUsage } of accounts.flatMap((list) => list.nodes)) {
+      const alone = dataOf(
+        await graph.query<{ account: { identityUsage: Connection<GraphUsageRecord> } }>(
+          `query ($id: ID!) { account(id: $id) { ${usageField} } }`,
+          {
+            id: accountId(externalId),
+          },
+        ),
+      );
+      expect(identityUsage).toEqual(alone.account.identityUsage);
+    }
+  });
+
   it('looks an organisation asked for twice in one operation up once', async () => {
     const data = dataOf(
       await graph.query<{ a: { name: string }; b: { country: string } }>(

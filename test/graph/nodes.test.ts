@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedFourme } from '../../src/sources/fourme/seed.js';
 import { seedOnomondo } from '../../src/sources/onomondo/seed.js';
+import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import type { SourceName } from '../../src/upstream/errors.js';
 import { dataOf, globalId } from '../support/graph-data.js';
 import { TEST_TODAY, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -160,6 +161,9 @@ describe('node(id:)', () => {
   });
 });
 
+const signicatSeed = seedSignicat(TEST_TODAY);
+const decodeId = (id: string) => Buffer.from(id, 'base64url').toString('utf8');
+
 describe('nodes(ids:)', () => {
   /** 50 ids of every type, interleaved, with each type's objects from across its list. */
   async function mixedIds(): Promise<{ ids: string[]; expected: NodeJson[]; perType: Record<(typeof TYPES)[number], number> }> {
@@ -182,7 +186,7 @@ describe('nodes(ids:)', () => {
     expect(result.nodes).toEqual(expected);
   });
 
-  it('50 mixed ids cost batched upstream calls: one people call, one statements call, at most one SIM list call, one tag search', async () => {
+  it('50 mixed ids cost batched upstream calls: one people call, one statements call, one SIM list, one tag search, one account list', async () => {
     const { ids, perType } = await mixedIds();
     gw.resetUpstreams();
     await data(NODES, { ids });
@@ -204,10 +208,21 @@ describe('nodes(ids:)', () => {
     expect(onomondoCalls.filter((call) => call.path === '/tags/search/tags')).toHaveLength(1);
     expect(onomondoCalls.length).toBeLessThanOrEqual(2);
 
-    // Signicat has no bulk read by id: one read per distinct organisation or account, none repeated.
+    // Signicat has no bulk read by id: the account list (31 accounts, one page) serves every account; the
+    // top-level organisation list serves the top-level organisations; each child organisation is read alone.
     const signicatPaths = calls('signicat').map((call) => call.path);
-    expect(signicatPaths).toHaveLength(perType.Organization + perType.Account);
-    expect(new Set(signicatPaths).size).toBe(signicatPaths.length);
+    const organizationIds = ids
+      .map(decodeId)
+      .filter((id) => id.startsWith('Organization:'))
+      .map((id) => id.slice('Organization:'.length));
+    const children = organizationIds.filter((id) => signicatSeed.organizationById.get(id)?.parentId !== null);
+    expect(signicatPaths.filter((path) => path === '/account-management/accounts')).toHaveLength(1);
+    expect(signicatPaths.filter((path) => path.startsWith('/account-management/accounts/'))).toEqual([]);
+    expect(signicatPaths.filter((path) => path === '/account-management/organizations')).toHaveLength(1);
+    expect(signicatPaths.filter((path) => path.startsWith('/account-management/organizations/')).sort()).toEqual(
+      children.map((id) => `/account-management/organizations/${id}`).sort(),
+    );
+    expect(signicatPaths).toHaveLength(2 + children.length);
   });
 
   it('an id given twice returns the object at both positions with no extra upstream call', async () => {

@@ -1,10 +1,9 @@
-import DataLoader from 'dataloader';
 import type { OffsetList } from '../../schema/paging/offset.js';
 import type { TokenList } from '../../schema/paging/token.js';
 import {
+  listedRecordsLoader,
   lookupsById,
   memoizedRequests,
-  notFoundAsNull,
   sharedWindowLoader,
   stableKey,
   type OwnedWindowKey,
@@ -37,10 +36,28 @@ export function createOnomondoLoaders(client: OnomondoClient) {
   const simsPage = memoizedRequests((query: OnomondoSimsQuery) => client.listSims(query));
   const tagsPage = memoizedRequests((query: OnomondoTagSearchQuery) => client.searchTags(query));
   return {
-    sim: new DataLoader<string, OnomondoSim | null>((ids) => loadSims(ids, client, simsPage)),
+    // A fleet of up to 1,000 SIMs comes in one list call, cheaper than one `GET /sims/{id}` per SIM.
+    sim: listedRecordsLoader<OnomondoSim>(
+      {
+        key: (sim) => sim.id,
+        complete: true,
+        readPage: (token) => simsPage.load(token === null ? { limit: PAGE_LIMIT } : { limit: PAGE_LIMIT, nextPage: token }).then(tokenPage),
+      },
+      (id) => client.getSim(id),
+    ),
     simByIccid: lookupsById((iccid) => client.getSim(iccid)),
     simsPage,
-    tag: new DataLoader<string, OnomondoTag | null>((ids) => loadTags(ids, tagsPage)),
+    // The vendor has no single-tag read: tags are found in the tag search.
+    tag: listedRecordsLoader<OnomondoTag>({
+      key: (tag) => tag.id,
+      complete: true,
+      readPage: async (token) => {
+        const offset = Number(token ?? 0);
+        const page = await tagsPage.load({ offset, limit: PAGE_LIMIT });
+        const next = offset + page.items.length;
+        return { items: page.items, next: page.items.length > 0 && next < page.total ? String(next) : null };
+      },
+    }),
     tagsPage,
     tagUsageTotal: lookupsById((tagId) => client.tagUsageTotal(tagId)),
     usagePage,
@@ -62,48 +79,6 @@ export function createOnomondoLoaders(client: OnomondoClient) {
 
 export type OnomondoLoaders = ReturnType<typeof createOnomondoLoaders>;
 
-/**
- * SIMs by id. One id: `GET /sims/{id}`. Several: the SIM list read a page (1,000 SIMs) at a time, which finds
- * a whole fleet in one call; it stops as soon as every id is found, and never reads more pages than there are
- * ids left, so it costs at most what one call per id would.
- */
-async function loadSims(
-  ids: readonly string[],
-  client: OnomondoClient,
-  simsPage: DataLoader<OnomondoSimsQuery, Awaited<ReturnType<OnomondoClient['listSims']>>, string>,
-): Promise<(OnomondoSim | null | Error)[]> {
-  const found = new Map<string, OnomondoSim>();
-  if (ids.length > 1) {
-    let nextPage: string | null = null;
-    for (let pages = 0; pages === 0 || (nextPage !== null && pages < ids.length - found.size); pages++) {
-      const page: Awaited<ReturnType<OnomondoClient['listSims']>> = await simsPage.load(
-        nextPage === null ? { limit: PAGE_LIMIT } : { limit: PAGE_LIMIT, nextPage },
-      );
-      for (const sim of page.items) found.set(sim.id, sim);
-      nextPage = page.nextPage;
-      if (ids.every((id) => found.has(id))) break;
-    }
-    // Read to the end: every id not seen is unknown to the vendor.
-    if (nextPage === null) return ids.map((id) => found.get(id) ?? null);
-  }
-  return Promise.all(ids.map((id) => found.get(id) ?? client.getSim(id).catch(notFoundAsNull)));
-}
-
-/** Tags by id: the vendor has no single-tag read, so the tag search is read until every id is found. */
-async function loadTags(
-  ids: readonly string[],
-  tagsPage: DataLoader<OnomondoTagSearchQuery, Awaited<ReturnType<OnomondoClient['searchTags']>>, string>,
-): Promise<(OnomondoTag | null)[]> {
-  const found = new Map<string, OnomondoTag>();
-  for (let offset = 0; !ids.every((id) => found.has(id));) {
-    const page = await tagsPage.load({ offset, limit: PAGE_LIMIT });
-    for (const tag of page.items) found.set(tag.id, tag);
-    offset += page.items.length;
-    if (page.items.length === 0 || offset >= page.total) break;
-  }
-  return ids.map((id) => found.get(id) ?? null);
-}
-
 /** `/sims` (`next_page` tokens) as a forward-only token list for Relay paging. */
 export function simList(loaders: OnomondoLoaders, filter: OnomondoSimsQuery['filter']): TokenList<OnomondoSim> {
   return {
@@ -114,6 +89,10 @@ export function simList(loaders: OnomondoLoaders, filter: OnomondoSimsQuery['fil
       return { items: page.items, next: page.nextPage };
     },
   };
+}
+
+function tokenPage<T>(page: OnomondoCursorPage<T>): { items: T[]; next: string | null } {
+  return { items: page.items, next: page.nextPage };
 }
 
 function usageWindow(page: OnomondoCursorPage<OnomondoUsageRecord>): Window<OnomondoUsageRecord> {
