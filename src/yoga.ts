@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { maskError } from './mask-error.js';
 import { requestScope } from './request-scope.js';
@@ -18,7 +17,8 @@ export function createApp(sources: Sources, limits: PageSizeLimits) {
     context: () => createGraphContext(sources, limits, requestScope.getStore()?.requestId ?? randomUUID()),
     maskedErrors: { maskError },
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
-    renderGraphiQL,
+    // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: false,
   });
 }

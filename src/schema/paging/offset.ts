@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageRequest, type ConnectionArgs, type PageSizeLimits } from './args.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import { connectionPage, type ConnectionPage } from './page.js';
+import { connectionPage, lazyEdge, type ConnectionPage } from './page.js';
 
 /** One upstream read of the items at `[offset, offset + limit)`. */
 export interface OffsetChunk<T> {
@@ -50,7 +50,7 @@ export async function resolveOffsetConnection<T>(
   const after = args.after ? decodeCursor(args.after, scope, positionSchema).o : undefined;
   const before = args.before ? decodeCursor(args.before, scope, positionSchema).o : undefined;
   const lower = after === undefined ? 0 : after + 1;
-  const toEdges = (items: T[], start: number) => items.map((node, i) => ({ cursor: encodeCursor(scope, { o: start + i }), node }));
+  const toEdges = (items: T[], start: number) => items.map((node, i) => lazyEdge(node, () => encodeCursor(scope, { o: start + i })));
 
   if (direction === 'forward') {
     const limit = before === undefined ? size : Math.max(0, Math.min(size, before - lower));

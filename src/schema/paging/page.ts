@@ -1,6 +1,6 @@
 /** What a connection resolver returns; Pothos' relay plugin turns it into edges and `pageInfo`. */
 export interface ConnectionPage<T> {
-  edges: { cursor: string; node: T }[];
+  edges: { readonly cursor: string; node: T }[];
   pageInfo: {
     hasNextPage: boolean;
     hasPreviousPage: boolean;
@@ -11,14 +11,32 @@ export interface ConnectionPage<T> {
   totalCount?: number;
 }
 
+/** An edge whose cursor is encoded only when read: most operations select nodes, not cursors. */
+export function lazyEdge<T>(node: T, encodeCursor: () => string): { readonly cursor: string; node: T } {
+  return {
+    node,
+    get cursor() {
+      return encodeCursor();
+    },
+  };
+}
+
 export function connectionPage<T>(
-  edges: { cursor: string; node: T }[],
+  edges: { readonly cursor: string; node: T }[],
   flags: { hasNextPage: boolean; hasPreviousPage: boolean },
   totalCount?: number,
 ): ConnectionPage<T> {
   return {
     edges,
-    pageInfo: { ...flags, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      ...flags,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
     ...(totalCount === undefined ? {} : { totalCount }),
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidCursorError } from '../../errors.js';
 import { pageRequest, type ConnectionArgs, type PageSizeLimits } from './args.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import { connectionPage, type ConnectionPage } from './page.js';
+import { connectionPage, lazyEdge, type ConnectionPage } from './page.js';
 
 /** One upstream read from a page token (`null`: the start). */
 export interface TokenChunk<T> {
@@ -45,7 +45,7 @@ export async function resolveTokenConnection<T>(
   const { direction, size } = pageRequest(args, limits);
   const after = args.after ? decodeCursor(args.after, scope, positionSchema) : undefined;
   const before = args.before ? decodeCursor(args.before, scope, positionSchema) : undefined;
-  const toEdges = (located: Located<T>[]) => located.map(({ node, position }) => ({ cursor: encodeCursor(scope, position), node }));
+  const toEdges = (located: Located<T>[]) => located.map(({ node, position }) => lazyEdge(node, () => encodeCursor(scope, position)));
 
   if (direction === 'forward') {
     const window = await readForward(list, after, size, before?.k);
