@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { setLogLevel } from './log.js';
-import { requestScope } from './request-scope.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { createApp, type App } from './yoga.js';
 
@@ -15,19 +13,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
-
-/** Connects the sources, builds the app and listens; each request runs in a scope that carries its id. */
+/** Connects the sources, builds the app and listens. */
 export async function startGateway(config: Config): Promise<Gateway> {
   setLogLevel(config.logLevel);
   const connected = await connectSources(config);
   const app = createApp(connected.sources, config.paging);
-  const server = createServer((req, res) => {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    void requestScope.run({ requestId }, () => app(req, res));
-  });
+  const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

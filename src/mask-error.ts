@@ -1,45 +1,66 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from './errors.js';
 import { log } from './log.js';
-import { requestScope } from './request-scope.js';
+import type { GraphContext } from './schema/context.js';
 import { UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
 
 /**
  * The one place errors become GraphQL errors: upstream and input errors keep their message and get a stable
- * `extensions.code` (plus `source` for upstream errors); anything unexpected is logged with the request id and
- * reaches the client only as `INTERNAL_SERVER_ERROR`. No stack trace ever leaves the process.
+ * `extensions.code` (plus `source` for upstream errors); anything unexpected reaches the client only as
+ * `INTERNAL_SERVER_ERROR`. No stack trace ever leaves the process. The cause stays on the masked error
+ * (`originalError` is never serialised) for {@link useErrorLog}.
  */
 export function maskError(error: unknown): Error {
   if (!(error instanceof GraphQLError)) return unexpected(error, undefined);
   const cause = rootCause(error);
   if (cause === undefined) return error;
   if (cause instanceof UpstreamError) {
-    log.warn('upstream error', { requestId: requestId(), code: cause.code, source: cause.source, message: cause.message });
-    return withExtensions(error, cause.message, {
+    return withExtensions(error, cause.message, cause, {
       code: cause.code,
       source: cause.source,
       ...(cause.status === undefined ? {} : { upstreamStatus: cause.status }),
       ...(cause instanceof UpstreamRateLimitedError && cause.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
     });
   }
-  if (cause instanceof GatewayError) return withExtensions(error, cause.message, { code: cause.code });
+  if (cause instanceof GatewayError) return withExtensions(error, cause.message, cause, { code: cause.code });
   // No path: graphql-js refused a variable before anything ran (a Date that is no calendar day); its message names the variable.
   if (error.path === undefined && error.originalError instanceof GraphQLError) {
-    return withExtensions(error, error.message, { code: 'BAD_USER_INPUT' });
+    return withExtensions(error, error.message, error.originalError, { code: 'BAD_USER_INPUT' });
   }
   // A GraphQLError raised while resolving (a scalar refusing a value, a Pothos internal error) is as unexpected as any other.
   return unexpected(cause, error);
 }
 
 function unexpected(cause: unknown, located: GraphQLError | undefined): GraphQLError {
-  const id = requestId();
-  log.error('unexpected error', {
-    requestId: id,
-    error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
-  });
-  const extensions = { code: 'INTERNAL_SERVER_ERROR', requestId: id };
-  return located ? withExtensions(located, 'Unexpected error.', extensions) : new GraphQLError('Unexpected error.', { extensions });
+  const extensions = { code: 'INTERNAL_SERVER_ERROR' };
+  const originalError = cause instanceof Error ? cause : new Error(String(cause));
+  return located
+    ? withExtensions(located, 'Unexpected error.', originalError, extensions)
+    : new GraphQLError('Unexpected error.', { extensions, originalError });
+}
+
+/**
+ * Logs every error of an operation once, with the request id (the response's `x-request-id`): upstream failures
+ * as warnings, unexpected ones as errors. Only names, codes and messages: never a stack trace.
+ */
+export function useErrorLog(): Plugin<GraphContext, GraphContext> {
+  return {
+    onExecutionResult({ result, context }) {
+      if (!result || !('errors' in result)) return;
+      for (const error of result.errors ?? []) {
+        const cause = error instanceof GraphQLError ? rootCause(error) : error;
+        if (cause instanceof UpstreamError) {
+          log.warn('upstream error', { requestId: context.requestId, code: cause.code, source: cause.source, message: cause.message });
+        } else if (error instanceof GraphQLError && error.extensions['code'] === 'INTERNAL_SERVER_ERROR') {
+          log.error('unexpected error', {
+            requestId: context.requestId,
+            error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+          });
+        }
+      }
+    },
+  };
 }
 
 /** The innermost non-GraphQL error behind a resolver failure (Pothos and DataLoader may wrap it). */
@@ -49,16 +70,13 @@ function rootCause(error: GraphQLError): unknown {
   return cause;
 }
 
-function withExtensions(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+function withExtensions(error: GraphQLError, message: string, cause: unknown, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
+    ...(cause instanceof Error ? { originalError: cause } : {}),
     extensions: { ...error.extensions, ...extensions },
   });
-}
-
-function requestId(): string {
-  return requestScope.getStore()?.requestId ?? randomUUID();
 }

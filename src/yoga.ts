@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createYoga } from 'graphql-yoga';
-import { maskError } from './mask-error.js';
-import { requestScope } from './request-scope.js';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { maskError, useErrorLog } from './mask-error.js';
 import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
@@ -9,13 +8,19 @@ import type { PageSizeLimits } from './schema/paging/args.js';
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
 export function createApp(sources: Sources, limits: PageSizeLimits) {
+  const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    context: () => createGraphContext(sources, limits, requestScope.getStore()?.requestId ?? randomUUID()),
+    context: ({ request }) => {
+      const requestId = requestIdOf(request);
+      requestIds.set(request, requestId);
+      return createGraphContext(sources, limits, requestId);
+    },
     maskedErrors: { maskError },
+    plugins: [useErrorLog(), echoRequestId(requestIds)],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
@@ -24,3 +29,21 @@ export function createApp(sources: Sources, limits: PageSizeLimits) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** The caller's `x-request-id` when it is a sane token (it lands in log lines), otherwise a fresh one. */
+function requestIdOf(request: Request): string {
+  const incoming = request.headers.get('x-request-id');
+  return incoming !== null && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** Answers with the request id the operation was logged under. */
+function echoRequestId(requestIds: WeakMap<Request, string>): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const requestId = requestIds.get(request);
+      if (requestId !== undefined) response.headers.set('x-request-id', requestId);
+    },
+  };
+}
