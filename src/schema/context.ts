@@ -22,12 +22,22 @@ export interface GraphContext {
   fourme: FourmeLoaders;
 }
 
+/** Each source's loaders are made on first use: most operations touch one or two sources. */
 export function createGraphContext(sources: Sources, limits: PageSizeLimits, requestId: string): GraphContext {
+  let signicat: SignicatLoaders | undefined;
+  let onomondo: OnomondoLoaders | undefined;
+  let fourme: FourmeLoaders | undefined;
   return {
     requestId,
     limits,
-    signicat: createSignicatLoaders(sources.signicat),
-    onomondo: createOnomondoLoaders(sources.onomondo),
-    fourme: createFourmeLoaders(sources.fourme),
+    get signicat() {
+      return (signicat ??= createSignicatLoaders(sources.signicat));
+    },
+    get onomondo() {
+      return (onomondo ??= createOnomondoLoaders(sources.onomondo));
+    },
+    get fourme() {
+      return (fourme ??= createFourmeLoaders(sources.fourme));
+    },
   };
 }
