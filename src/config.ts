@@ -29,6 +29,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
+  maxConcurrentOperations: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
   /** `undefined` for a source means: start its simulator in-process with demo credentials. */
@@ -54,6 +56,7 @@ const environmentSchema = z
     PORT: int(4000).pipe(z.number().max(65535)),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    MAX_CONCURRENT_OPERATIONS: int(8, 1),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -125,6 +128,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,

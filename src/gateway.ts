@@ -17,7 +17,7 @@ export interface Gateway {
 export async function startGateway(config: Config): Promise<Gateway> {
   setLogLevel(config.logLevel);
   const connected = await connectSources(config);
-  const app = createApp(connected.sources, config.paging);
+  const app = createApp(connected.sources, config.paging, config.maxConcurrentOperations);
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { useAdmissionLimit } from './admission.js';
 import { maskError, useErrorLog } from './mask-error.js';
 import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
@@ -7,7 +8,7 @@ import { schema } from './schema/index.js';
 import type { PageSizeLimits } from './schema/paging/args.js';
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(sources: Sources, limits: PageSizeLimits) {
+export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurrentOperations: number) {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -20,7 +21,7 @@ export function createApp(sources: Sources, limits: PageSizeLimits) {
       return createGraphContext(sources, limits, requestId);
     },
     maskedErrors: { maskError },
-    plugins: [useErrorLog(), echoRequestId(requestIds)],
+    plugins: [useAdmissionLimit(maxConcurrentOperations, '/graphql'), useErrorLog(), echoRequestId(requestIds)],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),

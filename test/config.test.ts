@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       logLevel: 'info',
+      maxConcurrentOperations: 8,
       http: {
         connectTimeoutMs: 2000,
         headersTimeoutMs: 8000,
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
     ['PORT', { PORT: '8080' }, (c) => c.port, 8080],
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
     ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
+    ['MAX_CONCURRENT_OPERATIONS', { MAX_CONCURRENT_OPERATIONS: '4' }, (c) => c.maxConcurrentOperations, 4],
     ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
     [
       'SIGNICAT_TOKEN_URL',
