@@ -56,7 +56,7 @@ const environmentSchema = z
     PORT: int(4000).pipe(z.number().max(65535)),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    MAX_CONCURRENT_OPERATIONS: int(8, 1),
+    MAX_CONCURRENT_OPERATIONS: int(4, 1),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       logLevel: 'info',
-      maxConcurrentOperations: 8,
+      maxConcurrentOperations: 4,
       http: {
         connectTimeoutMs: 2000,
         headersTimeoutMs: 8000,
