@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../support/gateway.js';
 
-let graph: TestGateway;
-
-beforeAll(async () => {
-  graph = await startTestGateway({ MAX_CONCURRENT_OPERATIONS: '2' });
-});
-
-afterAll(async () => {
-  await graph.close();
-});
+const graph = useTestGateway({ MAX_CONCURRENT_OPERATIONS: '2' });
 
 /** The most requests the simulator was serving at one instant. */
 function peakOverlap(requests: { startedAt: number; endedAt: number }[]): number {

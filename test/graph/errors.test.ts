@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/simulator/faults.js';
 import { fourmeDemoCredentials } from '../../src/sources/fourme/simulator.js';
 import { onomondoDemoCredentials } from '../../src/sources/onomondo/simulator.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import { signicatDemoCredentials } from '../../src/sources/signicat/simulator.js';
 import type { SourceName } from '../../src/upstream/errors.js';
-import { TEST_TODAY, startTestGateway, type GraphResponse, type TestGateway } from '../support/gateway.js';
+import { TEST_TODAY, type GraphResponse, useTestGateway } from '../support/gateway.js';
 import { dataOf, globalId } from '../support/graph-identity.js';
 
 const seed = seedSignicat(TEST_TODAY);
@@ -19,13 +19,7 @@ const otherOrganizationId = globalId('Organization', secondOrganization.id);
 const accountId = globalId('Account', firstAccount.id);
 const otherAccountId = globalId('Account', secondAccount.id);
 
-let graph: TestGateway;
-
-beforeAll(async () => {
-  graph = await startTestGateway();
-});
-afterAll(() => graph.close());
-beforeEach(() => graph.resetUpstreams());
+const graph = useTestGateway();
 
 interface RawAnswer {
   status: number;

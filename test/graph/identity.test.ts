@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
-import { TEST_TODAY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { TEST_TODAY, useTestGateway } from '../support/gateway.js';
 import {
   ACCOUNT_FIELDS,
   ORGANIZATION_FIELDS,
@@ -45,13 +45,7 @@ const parentChildren = seed.childOrganizations.get(parent.id) ?? [];
 const organizationId = (id: string) => globalId('Organization', id);
 const accountId = (id: string) => globalId('Account', id);
 
-let graph: TestGateway;
-
-beforeAll(async () => {
-  graph = await startTestGateway();
-});
-afterAll(() => graph.close());
-beforeEach(() => graph.resetUpstreams());
+const graph = useTestGateway();
 
 const usageCalls = () => graph.upstreamCalls('signicat').filter((call) => call.path.startsWith('/usage'));
 

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { onomondoDemoCredentials } from '../../src/sources/onomondo/simulator.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useTestGateway } from '../support/gateway.js';
 
-let graph: TestGateway;
-
-beforeAll(async () => {
-  graph = await startTestGateway({ LOG_LEVEL: 'warn' });
-});
-
-afterAll(async () => {
-  await graph.close();
-});
+const graph = useTestGateway({ LOG_LEVEL: 'warn' });
 
 /** The JSON lines the gateway writes to stderr while `run` goes on. */
 async function logLinesDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {

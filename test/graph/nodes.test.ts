@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedFourme } from '../../src/sources/fourme/seed.js';
 import { seedOnomondo } from '../../src/sources/onomondo/seed.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import type { SourceName } from '../../src/upstream/errors.js';
 import { dataOf, globalId } from '../support/graph-data.js';
-import { TEST_TODAY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { TEST_TODAY, useTestGateway } from '../support/gateway.js';
 
 const onomondo = seedOnomondo(TEST_TODAY);
 const fourme = seedFourme(TEST_TODAY);
 
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw.close();
-});
-
-beforeEach(() => gw.resetUpstreams());
+const gw = useTestGateway();
 
 type Json = Record<string, unknown>;
 interface NodeJson extends Json {

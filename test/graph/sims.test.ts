@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OnomondoUsageRecord } from '../../src/sources/onomondo/schemas.js';
 import { seedOnomondo } from '../../src/sources/onomondo/seed.js';
 import {
@@ -20,22 +20,12 @@ import {
   walkForward,
   type Page,
 } from '../support/graph-data.js';
-import { TEST_TODAY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { TEST_TODAY, useTestGateway } from '../support/gateway.js';
 
 const seed = seedOnomondo(TEST_TODAY);
 const TWO_POW_31 = 2 ** 31;
 
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw.close();
-});
-
-beforeEach(() => gw.resetUpstreams());
+const gw = useTestGateway();
 
 type Json = Record<string, unknown>;
 interface SimNode extends Json {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FOURME_STATEMENT_MONTHS, seedFourme } from '../../src/sources/fourme/seed.js';
 import {
   PAGE_INFO,
@@ -16,21 +16,11 @@ import {
   walkForward,
   type Page,
 } from '../support/graph-data.js';
-import { TEST_TODAY, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { TEST_TODAY, useTestGateway } from '../support/gateway.js';
 
 const seed = seedFourme(TEST_TODAY);
 
-let gw: TestGateway;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-
-afterAll(async () => {
-  await gw.close();
-});
-
-beforeEach(() => gw.resetUpstreams());
+const gw = useTestGateway();
 
 type Json = Record<string, unknown>;
 interface StatementNode extends Json {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import type { SourceName } from '../../src/upstream/errors.js';
@@ -59,5 +60,34 @@ export async function startTestGateway(environment: Record<string, string> = {})
       simulators[source].requests().filter((request) => !(source === 'signicat' && request.path.endsWith('/connect/token'))),
     resetUpstreams: () => Object.values(simulators).forEach((simulator) => simulator.reset()),
     close: () => gateway.close(),
+  };
+}
+
+/**
+ * One gateway for a test file: started before its tests, faults and request logs cleared before each test,
+ * closed after the file. The returned object forwards to it.
+ */
+export function useTestGateway(environment: Record<string, string> = {}): TestGateway {
+  let started: TestGateway | undefined;
+  const current = (): TestGateway => {
+    if (!started) throw new Error('the test gateway is used outside a test');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startTestGateway(environment);
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => current().resetUpstreams());
+  return {
+    get gateway() {
+      return current().gateway;
+    },
+    get simulators() {
+      return current().simulators;
+    },
+    query: <T>(query: string, variables?: Record<string, unknown>) => current().query<T>(query, variables),
+    upstreamCalls: (source) => current().upstreamCalls(source),
+    resetUpstreams: () => current().resetUpstreams(),
+    close: () => current().close(),
   };
 }
