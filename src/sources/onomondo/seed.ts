@@ -150,7 +150,12 @@ export function seedOnomondo(today?: string): OnomondoSeed {
   const random = new SeededRandom(SEED);
   const tags = drawTags(random);
   const drafts = drawSimDrafts(random, tags);
-  const usage = drafts.flatMap((draft) => drawUsage(random, draft, anchor)).sort(compareUsage);
+  // On the real today, sessions later than now have not happened yet (a pinned day is served whole).
+  const now = today === undefined ? usageTime(Date.now()) : undefined;
+  const usage = drafts
+    .flatMap((draft) => drawUsage(random, draft, anchor))
+    .filter((record) => now === undefined || record.time <= now)
+    .sort(compareUsage);
   const usageBySim = groupBy(usage, (record) => record.sim_id);
   const usageByCountry = groupBy(usage, (record) => record.country_code);
   const sims = drafts.map((draft) => toSim(random, draft, usageBySim.get(draft.id) ?? [], anchor));
