@@ -30,7 +30,7 @@ export function lookupsById<V>(fetchOne: (id: string) => Promise<V>): DataLoader
 }
 
 /** A vendor's "not found" as a missing record; every other failure stays an error in its slot. */
-export function notFoundAsNull(error: unknown): null | Error {
+function notFoundAsNull(error: unknown): null | Error {
   if (error instanceof UpstreamNotFoundError) return null;
   return toError(error);
 }

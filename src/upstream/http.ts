@@ -348,7 +348,7 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 }
 
 /** `['data', 3, 'count']` → `data[3].count` */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
     '',

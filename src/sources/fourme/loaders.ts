@@ -57,7 +57,7 @@ export function statementList(loaders: FourmeLoaders, filter: StatementFilter): 
 }
 
 /** The page size and pages that cover `[offset, offset + limit)` with the fewest calls. */
-export function pagesCovering(offset: number, limit: number): { perPage: number; pages: number[] } {
+function pagesCovering(offset: number, limit: number): { perPage: number; pages: number[] } {
   const wanted = Math.max(1, limit);
   for (let perPage = wanted; perPage <= FOURME_MAX_PER_PAGE; perPage++) {
     const page = Math.floor(offset / perPage);

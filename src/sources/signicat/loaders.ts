@@ -14,7 +14,7 @@ import type { SignicatAccount, SignicatOrganization, SignicatUsageItem } from '.
 /** The largest usage page the vendor serves. */
 export const USAGE_PAGE_LIMIT = 1000;
 /** The largest Account Management page (ours: the simulator's bound; the vendor documents only the default). */
-export const ACCOUNT_PAGE_LIMIT = 100;
+const ACCOUNT_PAGE_LIMIT = 100;
 
 /** Usage of one account: the rows at `[offset, offset + limit)` of that account's own list. */
 export interface AccountUsageKey extends OwnedWindowKey {
