@@ -59,7 +59,7 @@ export async function resolveTokenConnection<T>(
     const direct = await readBeforeInPage(list, before, size);
     if (direct) return connectionPage(toEdges(direct), { hasNextPage: true, hasPreviousPage: before.i > size || before.t !== null });
   }
-  const scanned = await scanUntil(list, after?.k, before?.k);
+  const scanned = await scanUntil(list, after?.k, before?.k, size + 1);
   const items = scanned.items.slice(-size);
   return connectionPage(toEdges(items), {
     hasNextPage: before !== undefined,
@@ -107,15 +107,16 @@ async function readBeforeInPage<T>(list: TokenList<T>, before: Position, size: n
   return located.slice(before.i - size, before.i);
 }
 
-/** Scans from the start, collecting items after `afterKey` and up to (not including) `beforeKey`. */
+/** Scans from the start, keeping the last `keep` items after `afterKey` and before (not including) `beforeKey`. */
 async function scanUntil<T>(
   list: TokenList<T>,
   afterKey: string | undefined,
   beforeKey: string | undefined,
+  keep: number,
 ): Promise<{ items: Located<T>[] }> {
   let token: string | null = null;
   let collecting = afterKey === undefined;
-  const items: Located<T>[] = [];
+  let items: Located<T>[] = [];
   for (;;) {
     const chunk = await list.read(token, list.maxChunk);
     for (const entry of locate(list, chunk, token)) {
@@ -123,6 +124,8 @@ async function scanUntil<T>(
       if (collecting) items.push(entry);
       else if (entry.position.k === afterKey) collecting = true;
     }
+    // Only the tail is answered: a scan of a long list holds no more than `keep` items.
+    if (items.length > keep) items = items.slice(-keep);
     if (chunk.next === null) {
       if (beforeKey !== undefined || !collecting) throw new InvalidCursorError('cursor is stale: its item is no longer in the list');
       return { items };
