@@ -63,7 +63,8 @@ export async function resolveTokenConnection<T>(
   const items = scanned.items.slice(-size);
   return connectionPage(toEdges(items), {
     hasNextPage: before !== undefined,
-    hasPreviousPage: scanned.items.length > size || after !== undefined,
+    // Relay: with `last`, whether more than `last` items lie between the cursors.
+    hasPreviousPage: scanned.items.length > size,
   });
 }
 
