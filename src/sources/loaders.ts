@@ -90,6 +90,8 @@ export interface Window<T> {
 
 /** A list holding many owners' items, in the same relative order as each owner's own list. */
 export interface SharedList<T> {
+  /** Items per shared page. */
+  pageSize: number;
   readPage(offset: number): Promise<Window<T>>;
   ownerOf(item: T): string | null;
 }
@@ -125,8 +127,11 @@ export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedW
       await Promise.all(
         [...groups.values()].map(async ({ list, keys: group }) => {
           const owners = new Set(group.map((key) => key.owner));
+          // A window as long as a shared page (`last` without `before` reads from the start to the end) would
+          // need each owner's whole list, so sharing cannot pay off: owners read their own lists.
+          const worthSharing = list !== undefined && owners.size > 1 && group.every((key) => key.offset + key.limit < list.pageSize);
           const shared =
-            list && owners.size > 1
+            list && worthSharing
               ? await readShared(group, list, Math.ceil(owners.size / 2)).catch((error: unknown) => toError(error))
               : undefined;
           await Promise.all(

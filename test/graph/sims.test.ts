@@ -292,6 +292,42 @@ describe('Query.tags', () => {
 describe('Sim.usage', () => {
   const simId = busiestSim;
 
+  it('the first records of many SIMs come from shared fleet pages; their latest records from each SIM’s own list', async () => {
+    const firstThree = await gw.query<{ sims: { nodes: { externalId: string; usage: { nodes: { sessionId: string }[] } }[] } }>(
+      '{ sims(first: 30) { nodes { externalId usage(first: 3) { nodes { sessionId } } } } }',
+    );
+    const firstSims = firstThree.data?.sims.nodes ?? [];
+    expect(firstSims.map((sim) => sim.usage.nodes.map((record) => record.sessionId))).toEqual(
+      firstSims.map((sim) =>
+        recordsOf(sim.externalId)
+          .slice(0, 3)
+          .map((record) => record.session_id),
+      ),
+    );
+    // Fleet pages fill the busy SIMs' windows; only quiet SIMs fall back to their own list: fewer calls than SIMs.
+    expect(callsTo('/usage').some((call) => call.path === '/usage')).toBe(true);
+    expect(callsTo('/usage').length).toBeLessThan(firstSims.length);
+
+    gw.resetUpstreams();
+    const latest = await gw.query<{ sims: { nodes: { externalId: string; usage: { nodes: { sessionId: string }[] } }[] } }>(
+      '{ sims(first: 5) { nodes { externalId usage(last: 3) { nodes { sessionId } } } } }',
+    );
+    const latestSims = latest.data?.sims.nodes ?? [];
+    expect(latestSims.map((sim) => sim.usage.nodes.map((record) => record.sessionId))).toEqual(
+      latestSims.map((sim) =>
+        recordsOf(sim.externalId)
+          .slice(-3)
+          .map((record) => record.session_id),
+      ),
+    );
+    // Reading to the end of every SIM's list cannot be shared: exactly one call per SIM, no fleet pages.
+    expect(
+      callsTo('/usage')
+        .map((call) => call.path)
+        .sort(),
+    ).toEqual(latestSims.map((sim) => `/usage/${sim.externalId}`).sort());
+  });
+
   it('walked forwards and backwards in pages of 100 equals the SIM’s seed records in wire order', async () => {
     expect(recordsOf(simId).length).toBeGreaterThan(250);
     await expectWalkedBothWays((variables) => oneSimUsagePage({ id: globalId('Sim', simId), ...variables }), recordsOf(simId));

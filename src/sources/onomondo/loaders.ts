@@ -67,6 +67,7 @@ export function createOnomondoLoaders(client: OnomondoClient) {
       share: ({ query }) => ({
         group: stableKey(query),
         list: {
+          pageSize: PAGE_LIMIT,
           ownerOf: (record) => record.sim_id,
           readPage: (offset) => usagePage.load({ query: { ...query, offset, limit: PAGE_LIMIT } }).then(usageWindow),
         },

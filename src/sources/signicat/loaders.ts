@@ -100,6 +100,7 @@ export function createSignicatLoaders(client: SignicatClient) {
         return {
           group: stableKey([scope, query]),
           list: {
+            pageSize: USAGE_PAGE_LIMIT,
             ownerOf: (row) => row.accountId,
             readPage: (offset) =>
               usagePage.load({ scope: { organizationId: scope }, query: { ...query, offset, limit: USAGE_PAGE_LIMIT } }).then(usageWindow),
