@@ -34,13 +34,16 @@ export interface UsageRequest {
 export function createSignicatLoaders(client: SignicatClient) {
   // Every organisation seen in this request, so an account's organisation tree is known without another call.
   const knownOrganizations = new Map<string, SignicatOrganization>();
-  const remember = <L extends SignicatList<SignicatOrganization> | SignicatOrganization>(result: L): L => {
-    const organizations: SignicatOrganization[] = 'items' in result ? result.items : [result as SignicatOrganization];
-    for (const organization of organizations) knownOrganizations.set(organization.id, organization);
-    return result;
+  const remember = (organization: SignicatOrganization): SignicatOrganization => {
+    knownOrganizations.set(organization.id, organization);
+    return organization;
+  };
+  const rememberAll = (list: SignicatList<SignicatOrganization>): SignicatList<SignicatOrganization> => {
+    list.items.forEach(remember);
+    return list;
   };
   const accountsPage = memoizedRequests((query: SignicatPageQuery) => client.listAccounts(query));
-  const organizationsPage = memoizedRequests((query: SignicatPageQuery) => client.listOrganizations(query).then(remember));
+  const organizationsPage = memoizedRequests((query: SignicatPageQuery) => client.listOrganizations(query).then(rememberAll));
   const usagePage: DataLoader<UsageRequest, SignicatUsagePage, string> = memoizedRequests((key: UsageRequest) =>
     client.usage(key.scope, key.query),
   );
@@ -76,7 +79,7 @@ export function createSignicatLoaders(client: SignicatClient) {
     organizationsPage,
     accountsPage,
     childOrganizationsPage: memoizedRequests((key: { organizationId: string; query: SignicatPageQuery }) =>
-      client.listChildOrganizations(key.organizationId, key.query).then(remember),
+      client.listChildOrganizations(key.organizationId, key.query).then(rememberAll),
     ),
     /** Every account the credentials see, read once per operation: serves every organisation's accounts at once. */
     everyAccount,
