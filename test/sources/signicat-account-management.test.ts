@@ -1,11 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SignicatSettings } from '../../src/config.js';
-import { createSignicatClient, type SignicatClient } from '../../src/sources/signicat/client.js';
+import { describe, expect, it } from 'vitest';
 import { seedSignicat, signicatProducts } from '../../src/sources/signicat/seed.js';
-import { createSignicatSimulator, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
-import type { Simulator } from '../../src/simulator/server.js';
 import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
-import { TODAY, fastPolicy, fetchToken, requestsTo, walkList } from '../support/signicat.js';
+import { TODAY, useSignicat, fetchToken, requestsTo, walkList } from '../support/signicat.js';
 
 const seed = seedSignicat(TODAY);
 const topLevel = seed.childOrganizations.get(null) ?? [];
@@ -13,47 +9,34 @@ const parent = topLevel.find((organization) => (seed.childOrganizations.get(orga
 if (!parent) throw new Error('the seed lacks an organisation with children');
 const children = seed.childOrganizations.get(parent.id) ?? [];
 
-let simulator: Simulator;
-let settings: SignicatSettings;
-let client: SignicatClient;
-
-beforeAll(async () => {
-  simulator = createSignicatSimulator({ today: TODAY });
-  settings = signicatSimulatedSettings(await simulator.start());
-});
-afterAll(() => simulator.stop());
-beforeEach(() => {
-  simulator.reset();
-  client = createSignicatClient(settings, fastPolicy());
-});
-afterEach(() => client.close());
+const signicat = useSignicat();
 
 describe('signicat account management', () => {
   it('walks the accounts page by page to the end, equal to the seeded accounts', async () => {
-    const { items, pages } = await walkList((query) => client.listAccounts(query), 10);
+    const { items, pages } = await walkList((query) => signicat.client.listAccounts(query), 10);
 
     expect(items).toEqual(seed.accounts);
     expect(pages).toBe(Math.ceil(seed.accounts.length / 10));
-    expect(requestsTo(simulator, 'GET', '/account-management/accounts')).toHaveLength(pages);
+    expect(requestsTo(signicat.simulator, 'GET', '/account-management/accounts')).toHaveLength(pages);
   });
 
   it('returns up to 50 accounts by default', async () => {
-    const page = await client.listAccounts();
+    const page = await signicat.client.listAccounts();
 
     expect(page.items).toEqual(seed.accounts.slice(0, 50));
     expect(page.nextPage === null).toBe(seed.accounts.length <= 50);
-    expect(requestsTo(simulator, 'GET', '/account-management/accounts')[0]?.query).toEqual({});
+    expect(requestsTo(signicat.simulator, 'GET', '/account-management/accounts')[0]?.query).toEqual({});
   });
 
   it('reads one account by id', async () => {
     const account = seed.accounts.at(-1);
     if (!account) throw new Error('no accounts seeded');
 
-    expect(await client.getAccount(account.id)).toEqual(account);
+    expect(await signicat.client.getAccount(account.id)).toEqual(account);
   });
 
   it('fails an unknown account as not found', async () => {
-    const call = client.getAccount('a-ppge-00000000000000000000');
+    const call = signicat.client.getAccount('a-ppge-00000000000000000000');
 
     await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
     await expect(call).rejects.toMatchObject({
@@ -63,7 +46,7 @@ describe('signicat account management', () => {
   });
 
   it('lists the top-level organisations', async () => {
-    const { items } = await walkList((query) => client.listOrganizations(query));
+    const { items } = await walkList((query) => signicat.client.listOrganizations(query));
 
     expect(items).toEqual(topLevel);
     expect(items.every((organization) => organization.parentId === null)).toBe(true);
@@ -72,23 +55,25 @@ describe('signicat account management', () => {
   it('reads one organisation by id, with its parent', async () => {
     const child = children[0];
 
-    expect(await client.getOrganization(child?.id ?? '')).toEqual({ ...child, parentId: parent.id });
+    expect(await signicat.client.getOrganization(child?.id ?? '')).toEqual({ ...child, parentId: parent.id });
   });
 
   it('walks an organisation’s child organisations one per page', async () => {
-    const { items, pages } = await walkList((query) => client.listChildOrganizations(parent.id, query), 1);
+    const { items, pages } = await walkList((query) => signicat.client.listChildOrganizations(parent.id, query), 1);
 
     expect(items).toEqual(children);
     expect(pages).toBe(children.length);
   });
 
   it('fails the children of an unknown organisation as not found', async () => {
-    await expect(client.listChildOrganizations('o-p-00000000000000000000')).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND' });
+    await expect(signicat.client.listChildOrganizations('o-p-00000000000000000000')).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND' });
   });
 
   it.each(['limit=0', 'limit=101', 'page=bm90LWEtdG9rZW4', 'page='])('the simulator rejects %s with a 400 problem', async (query) => {
-    const token = await fetchToken(settings);
-    const response = await fetch(`${settings.accountManagementUrl}/accounts?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const token = await fetchToken(signicat.settings);
+    const response = await fetch(`${signicat.settings.accountManagementUrl}/accounts?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
 
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -96,7 +81,7 @@ describe('signicat account management', () => {
   });
 
   it('the simulator requires a bearer token', async () => {
-    const response = await fetch(`${settings.accountManagementUrl}/organizations`);
+    const response = await fetch(`${signicat.settings.accountManagementUrl}/organizations`);
 
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ status: 401, title: 'Unauthorized' });

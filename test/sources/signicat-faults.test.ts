@@ -1,11 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SignicatSettings } from '../../src/config.js';
-import { createSignicatClient, type SignicatClient } from '../../src/sources/signicat/client.js';
+import { describe, expect, it, vi } from 'vitest';
 import { usagePageSchema } from '../../src/sources/signicat/schemas.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
-import { createSignicatSimulator, signicatDemoCredentials, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
+import { createSignicatSimulator, signicatDemoCredentials } from '../../src/sources/signicat/simulator.js';
 import type { Fault } from '../../src/simulator/faults.js';
-import type { RequestLogEntry, Simulator } from '../../src/simulator/server.js';
+import type { RequestLogEntry } from '../../src/simulator/server.js';
 import {
   UpstreamBadResponseError,
   UpstreamRateLimitedError,
@@ -13,27 +11,14 @@ import {
   UpstreamUnavailableError,
   type UpstreamError,
 } from '../../src/upstream/errors.js';
-import { TODAY, TOKEN_PATH, fastPolicy, requestsTo } from '../support/signicat.js';
+import { TODAY, useSignicat, TOKEN_PATH, requestsTo } from '../support/signicat.js';
 
 const seed = seedSignicat(TODAY);
 const accountId = seed.accounts[0]?.id ?? '';
 
-let simulator: Simulator;
-let settings: SignicatSettings;
-let client: SignicatClient;
+const signicat = useSignicat({ deadlineMs: 250 });
 
-beforeAll(async () => {
-  simulator = createSignicatSimulator({ today: TODAY });
-  settings = signicatSimulatedSettings(await simulator.start());
-});
-afterAll(() => simulator.stop());
-beforeEach(() => {
-  simulator.reset();
-  client = createSignicatClient(settings, fastPolicy({ deadlineMs: 250 }));
-});
-afterEach(() => client.close());
-
-const usageRequests = () => requestsTo(simulator, 'GET', '/usage/transactions');
+const usageRequests = () => requestsTo(signicat.simulator, 'GET', '/usage/transactions');
 
 describe('signicat faults', () => {
   interface FaultCase {
@@ -81,9 +66,9 @@ describe('signicat faults', () => {
       requests: 1,
     },
   ])('maps $name to $code', async ({ fault, errorClass, code, requests }) => {
-    simulator.injectFault({ path: '^/usage', ...fault });
+    signicat.simulator.injectFault({ path: '^/usage', ...fault });
 
-    const call = client.usage({ accountId }, { limit: 5 });
+    const call = signicat.client.usage({ accountId }, { limit: 5 });
 
     await expect(call).rejects.toBeInstanceOf(errorClass);
     await expect(call).rejects.toMatchObject({ code, source: 'signicat', endpoint: 'GET /usage/transactions' });
@@ -92,43 +77,43 @@ describe('signicat faults', () => {
   });
 
   it('recovers from two 503s on the third attempt', async () => {
-    simulator.injectFault({ path: '^/usage', status: 503, count: 2 });
+    signicat.simulator.injectFault({ path: '^/usage', status: 503, count: 2 });
 
-    const page = await client.usage({ accountId }, { limit: 5 });
+    const page = await signicat.client.usage({ accountId }, { limit: 5 });
 
     expect(page.items).toHaveLength(5);
     expect(usageRequests().map((entry) => entry.status)).toEqual([503, 503, 200]);
   });
 
   it('waits out a 429 whose Retry-After fits under the cap, then succeeds', async () => {
-    simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 0, count: 1 });
+    signicat.simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 0, count: 1 });
 
-    await client.usage({ accountId }, { limit: 5 });
+    await signicat.client.usage({ accountId }, { limit: 5 });
 
     expect(usageRequests().map((entry) => entry.status)).toEqual([429, 200]);
   });
 
   it('reports how long a 429 asked to wait', async () => {
-    simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 1, count: 1 });
+    signicat.simulator.injectFault({ path: '^/usage', status: 429, retryAfter: 1, count: 1 });
 
-    await expect(client.usage({ accountId })).rejects.toMatchObject({ retryAfterMs: 1000, status: 429 });
+    await expect(signicat.client.usage({ accountId })).rejects.toMatchObject({ retryAfterMs: 1000, status: 429 });
   });
 
   it('names the usage field that failed validation', async () => {
-    simulator.injectFault({ path: '^/usage', body: 'schema', count: 1 });
+    signicat.simulator.injectFault({ path: '^/usage', body: 'schema', count: 1 });
 
-    await expect(client.usage({ accountId })).rejects.toMatchObject({ fieldPath: 'data[0].count' });
+    await expect(signicat.client.usage({ accountId })).rejects.toMatchObject({ fieldPath: 'data[0].count' });
   });
 
   it('names the account field that failed validation', async () => {
-    simulator.injectFault({ path: '^/account-management', body: 'schema', count: 1 });
+    signicat.simulator.injectFault({ path: '^/account-management', body: 'schema', count: 1 });
 
-    await expect(client.listAccounts()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'data[0].id' });
+    await expect(signicat.client.listAccounts()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'data[0].id' });
   });
 
   it('rejects a paging link whose offset is not a number', async () => {
     // A stand-in vendor answer: the simulator itself always writes numeric offsets.
-    const page = { previous: null, next: `${settings.baseUrl}/usage/transactions?offset=later`, data: [] };
+    const page = { previous: null, next: `${signicat.settings.baseUrl}/usage/transactions?offset=later`, data: [] };
     const result = usagePageSchema.safeParse(page);
 
     expect(result.success).toBe(false);
@@ -139,11 +124,11 @@ describe('signicat faults', () => {
 describe('signicat simulator controls', () => {
   it('takes faults, settings, reset and the request log over /__control/', async () => {
     const control = (path: string, body?: unknown) =>
-      fetch(`${settings.baseUrl}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${signicat.settings.baseUrl}/__control/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
 
     expect((await control('faults', { path: '^/usage', status: 503, count: 1 })).status).toBe(204);
     expect((await control('settings', { latencyMs: 1 })).status).toBe(204);
-    await client.usage({ accountId }, { limit: 1 });
+    await signicat.client.usage({ accountId }, { limit: 1 });
     const log = (await (await control('requests')).json()) as RequestLogEntry[];
 
     expect(log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
@@ -183,7 +168,7 @@ describe('signicat simulator controls', () => {
   });
 
   it('sends no rate-limit headers when no rate limit is configured', async () => {
-    const response = await fetch(`${settings.baseUrl}/account-management/accounts`);
+    const response = await fetch(`${signicat.settings.baseUrl}/account-management/accounts`);
 
     expect(response.status).toBe(401);
     expect(response.headers.get('ratelimit-limit')).toBeNull();

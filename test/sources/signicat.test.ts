@@ -1,11 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSignicatClient, type SignicatClient } from '../../src/sources/signicat/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSignicatClient } from '../../src/sources/signicat/client.js';
 import type { SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
-import { createSignicatSimulator, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
-import type { Simulator } from '../../src/simulator/server.js';
 import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
-import { TODAY, expectedAccountUsage, fastPolicy, fetchToken, requestsTo, walkUsage } from '../support/signicat.js';
+import { TODAY, useSignicat, expectedAccountUsage, fastPolicy, fetchToken, requestsTo, walkUsage } from '../support/signicat.js';
 
 const seed = seedSignicat(TODAY);
 const busyAccount = seed.accounts.find((account) => !account.isSandbox && (seed.accountUsage.get(account.id)?.length ?? 0) >= 3);
@@ -20,39 +18,26 @@ const parentAccounts = seed.organizationAccounts.get(parent.id) ?? [];
 const childIds = (seed.childOrganizations.get(parent.id) ?? []).map((child) => child.id);
 const usageOf = (accountId: string) => seed.accountUsage.get(accountId) ?? [];
 
-let simulator: Simulator;
-let settings: ReturnType<typeof signicatSimulatedSettings>;
-let client: SignicatClient;
-
-beforeAll(async () => {
-  simulator = createSignicatSimulator({ today: TODAY });
-  settings = signicatSimulatedSettings(await simulator.start());
-});
-afterAll(() => simulator.stop());
-beforeEach(() => {
-  simulator.reset();
-  client = createSignicatClient(settings, fastPolicy());
-});
-afterEach(() => client.close());
+const signicat = useSignicat();
 
 describe('signicat usage: paging', () => {
   it('walks an account’s daily usage to the last page, equal to the seeded counts', async () => {
     const expected = expectedAccountUsage(seed, usageOf(busyAccount.id));
 
-    const { items, pages } = await walkUsage(client, { accountId: busyAccount.id }, { limit: 1000 });
+    const { items, pages } = await walkUsage(signicat.client, { accountId: busyAccount.id }, { limit: 1000 });
 
     expect(items).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 1000));
-    expect(requestsTo(simulator, 'GET', '/usage/transactions')).toHaveLength(pages);
+    expect(requestsTo(signicat.simulator, 'GET', '/usage/transactions')).toHaveLength(pages);
   });
 
   it('gives the offsets of the previous and next pages, null at either end', async () => {
     const scope = { accountId: busyAccount.id };
     const total = expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'monthly' }).length;
 
-    const first = await client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10 });
-    const middle = await client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10, offset: 15 });
-    const last = await client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10, offset: total - 3 });
+    const first = await signicat.client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10 });
+    const middle = await signicat.client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10, offset: 15 });
+    const last = await signicat.client.usage(scope, { aggregateByPeriod: 'monthly', limit: 10, offset: total - 3 });
 
     expect(first).toMatchObject({ previousOffset: null, nextOffset: 10 });
     expect(middle).toMatchObject({ previousOffset: 5, nextOffset: 25 });
@@ -61,7 +46,7 @@ describe('signicat usage: paging', () => {
   });
 
   it('links are absolute URIs repeating the request’s query with another offset', async () => {
-    const token = await fetchToken(settings);
+    const token = await fetchToken(signicat.settings);
     const path = '/usage/transactions?aggregateByPeriod=monthly&limit=5&offset=5';
 
     const body = (await usageFetch(path, token, { 'signicat-accountid': busyAccount.id }).then((response) => response.json())) as {
@@ -69,18 +54,18 @@ describe('signicat usage: paging', () => {
       next: string;
     };
 
-    expect(body.previous).toBe(`${settings.baseUrl}/usage/transactions?aggregateByPeriod=monthly&limit=5&offset=0`);
-    expect(body.next).toBe(`${settings.baseUrl}/usage/transactions?aggregateByPeriod=monthly&limit=5&offset=10`);
+    expect(body.previous).toBe(`${signicat.settings.baseUrl}/usage/transactions?aggregateByPeriod=monthly&limit=5&offset=0`);
+    expect(body.next).toBe(`${signicat.settings.baseUrl}/usage/transactions?aggregateByPeriod=monthly&limit=5&offset=10`);
   });
 
   it('serves the same rows at /usage/ as at /usage/transactions', async () => {
-    const atUsage = createSignicatClient({ ...settings, usagePath: '/usage/' }, fastPolicy());
+    const atUsage = createSignicatClient({ ...signicat.settings, usagePath: '/usage/' }, fastPolicy());
     try {
       const query = { aggregateByPeriod: 'quarterly', limit: 50 } as const;
       const viaUsage = await atUsage.usage({ accountId: busyAccount.id }, query);
 
-      expect(viaUsage).toEqual(await client.usage({ accountId: busyAccount.id }, query));
-      expect(requestsTo(simulator, 'GET', '/usage/').map((entry) => entry.path)).toEqual(['/usage/', '/usage/transactions']);
+      expect(viaUsage).toEqual(await signicat.client.usage({ accountId: busyAccount.id }, query));
+      expect(requestsTo(signicat.simulator, 'GET', '/usage/').map((entry) => entry.path)).toEqual(['/usage/', '/usage/transactions']);
     } finally {
       await atUsage.close();
     }
@@ -91,9 +76,9 @@ describe('signicat usage: scope and filters', () => {
   it('an organisation’s rows filtered to one account equal that account’s own rows, in the same order', async () => {
     const queries = [{ fromDate: '2025-01-01', toDate: '2025-03-31' }, { aggregateByPeriod: 'monthly' as const }];
     for (const query of queries) {
-      const organizationRows = (await walkUsage(client, { organizationId: parent.id }, { ...query, limit: 1000 })).items;
+      const organizationRows = (await walkUsage(signicat.client, { organizationId: parent.id }, { ...query, limit: 1000 })).items;
       for (const account of parentAccounts) {
-        const own = (await walkUsage(client, { accountId: account.id }, { ...query, limit: 1000 })).items;
+        const own = (await walkUsage(signicat.client, { accountId: account.id }, { ...query, limit: 1000 })).items;
         expect(organizationRows.filter((row) => row.accountId === account.id)).toEqual(own);
       }
     }
@@ -101,7 +86,7 @@ describe('signicat usage: scope and filters', () => {
 
   it('orders rows by period start, then account id, then usage type', async () => {
     const { items } = await walkUsage(
-      client,
+      signicat.client,
       { organizationId: parent.id },
       { includeChildOrganizations: true, aggregateByPeriod: 'monthly', limit: 1000 },
     );
@@ -113,8 +98,8 @@ describe('signicat usage: scope and filters', () => {
 
   it('includes the accounts of child organisations only with includeChildOrganizations', async () => {
     const query = { aggregateByPeriod: 'yearly' as const, limit: 1000 };
-    const withoutChildren = await client.usage({ organizationId: parent.id }, query);
-    const withChildren = await client.usage({ organizationId: parent.id }, { ...query, includeChildOrganizations: true });
+    const withoutChildren = await signicat.client.usage({ organizationId: parent.id }, query);
+    const withChildren = await signicat.client.usage({ organizationId: parent.id }, { ...query, includeChildOrganizations: true });
 
     expect(new Set(withoutChildren.items.map((row) => row.organizationId))).toEqual(new Set([parent.id]));
     expect(new Set(withChildren.items.map((row) => row.organizationId))).toEqual(new Set([parent.id, ...childIds]));
@@ -132,7 +117,11 @@ describe('signicat usage: scope and filters', () => {
       const range = { fromDate: '2024-02-17', toDate: '2025-04-09' };
       const expected = expectedAccountUsage(seed, usageOf(busyAccount.id), { ...range, period });
 
-      const { items } = await walkUsage(client, { accountId: busyAccount.id }, { ...range, aggregateByPeriod: period, limit: 1000 });
+      const { items } = await walkUsage(
+        signicat.client,
+        { accountId: busyAccount.id },
+        { ...range, aggregateByPeriod: period, limit: 1000 },
+      );
 
       expect(items).toEqual(expected);
       expect(items[0]?.period.start).toBe('2024-02-17');
@@ -142,8 +131,8 @@ describe('signicat usage: scope and filters', () => {
 
   it('aggregates by organisation into one row per period and usage type with a null accountId, summing the accounts', async () => {
     const query = { aggregateByPeriod: 'quarterly' as const, limit: 1000 };
-    const byAccount = await client.usage({ organizationId: parent.id }, query);
-    const byOrganization = await client.usage({ organizationId: parent.id }, { ...query, aggregateByLevel: 'organization' });
+    const byAccount = await signicat.client.usage({ organizationId: parent.id }, query);
+    const byOrganization = await signicat.client.usage({ organizationId: parent.id }, { ...query, aggregateByLevel: 'organization' });
 
     expect(byOrganization.items.every((row) => row.accountId === null && row.organizationId === parent.id)).toBe(true);
     expect(totalsByPeriodAndType(byOrganization.items)).toEqual(totalsByPeriodAndType(byAccount.items));
@@ -151,7 +140,7 @@ describe('signicat usage: scope and filters', () => {
   });
 
   it('aggregates by organisation with child organisations into one row per organisation', async () => {
-    const { items } = await client.usage(
+    const { items } = await signicat.client.usage(
       { organizationId: parent.id },
       { aggregateByLevel: 'organization', aggregateByPeriod: 'yearly', includeChildOrganizations: true, limit: 1000 },
     );
@@ -164,8 +153,8 @@ describe('signicat usage: scope and filters', () => {
 
   it('adds externalReference only when includeExternalReference is true', async () => {
     const query = { aggregateByPeriod: 'yearly' as const };
-    const without = await client.usage({ accountId: busyAccount.id }, query);
-    const withReference = await client.usage({ accountId: busyAccount.id }, { ...query, includeExternalReference: true });
+    const without = await signicat.client.usage({ accountId: busyAccount.id }, query);
+    const withReference = await signicat.client.usage({ accountId: busyAccount.id }, { ...query, includeExternalReference: true });
 
     expect(without.items.every((row) => !('externalReference' in row))).toBe(true);
     expect(withReference.items).toEqual(
@@ -174,8 +163,11 @@ describe('signicat usage: scope and filters', () => {
   });
 
   it('marks rows invoiced only when they end before the current month', async () => {
-    const daily = await client.usage({ accountId: busyAccount.id }, { fromDate: '2025-05-25', limit: 1000 });
-    const quarterly = await client.usage({ accountId: busyAccount.id }, { fromDate: '2025-01-01', aggregateByPeriod: 'quarterly' });
+    const daily = await signicat.client.usage({ accountId: busyAccount.id }, { fromDate: '2025-05-25', limit: 1000 });
+    const quarterly = await signicat.client.usage(
+      { accountId: busyAccount.id },
+      { fromDate: '2025-01-01', aggregateByPeriod: 'quarterly' },
+    );
 
     expect(daily.items.length).toBeGreaterThan(0);
     for (const row of daily.items) expect(row.invoiced).toBe(row.period.start < '2025-06-01');
@@ -185,13 +177,13 @@ describe('signicat usage: scope and filters', () => {
   });
 
   it('answers an empty page for a range outside the seeded days', async () => {
-    const page = await client.usage({ accountId: busyAccount.id }, { fromDate: '2020-01-01', toDate: '2020-12-31' });
+    const page = await signicat.client.usage({ accountId: busyAccount.id }, { fromDate: '2020-01-01', toDate: '2020-12-31' });
 
     expect(page).toEqual({ items: [], previousOffset: null, nextOffset: null });
   });
 
   it('fails an unknown organisation as not found, with the vendor’s problem detail', async () => {
-    const call = client.usage({ organizationId: 'o-p-doesnotexist00000000' });
+    const call = signicat.client.usage({ organizationId: 'o-p-doesnotexist00000000' });
 
     await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
     await expect(call).rejects.toMatchObject({
@@ -205,7 +197,7 @@ describe('signicat usage: scope and filters', () => {
 describe('signicat usage: the simulator’s parameter checks', () => {
   let token: string;
   beforeAll(async () => {
-    token = await fetchToken(settings);
+    token = await fetchToken(signicat.settings);
   });
 
   it.each([
@@ -277,7 +269,7 @@ function totalsByPeriodAndType(rows: readonly SignicatUsageItem[]): Map<string, 
 }
 
 function usageFetch(pathAndQuery: string, token: string | undefined, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${settings.baseUrl}${pathAndQuery}`, {
+  return fetch(`${signicat.settings.baseUrl}${pathAndQuery}`, {
     headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
   });
 }

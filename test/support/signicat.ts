@@ -1,10 +1,14 @@
-import type {
-  SignicatClient,
-  SignicatList,
-  SignicatPageQuery,
-  SignicatUsageQuery,
-  SignicatUsageScope,
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { SignicatSettings } from '../../src/config.js';
+import {
+  createSignicatClient,
+  type SignicatClient,
+  type SignicatList,
+  type SignicatPageQuery,
+  type SignicatUsageQuery,
+  type SignicatUsageScope,
 } from '../../src/sources/signicat/client.js';
+import { createSignicatSimulator, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
 import type { SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
 import type { SignicatSeed, SignicatUsageSeries } from '../../src/sources/signicat/seed.js';
 import type { RequestLogEntry, Simulator } from '../../src/simulator/server.js';
@@ -39,6 +43,42 @@ export function movableClock(): Clock & { advance(ms: number): void } {
     sleep: systemClock.sleep,
     advance: (ms) => {
       offset += ms;
+    },
+  };
+}
+
+/** The file's Signicat simulator (reset before each test) and a fresh client per test over it. */
+export function useSignicat(policy: Partial<HttpPolicy> = {}): {
+  readonly simulator: Simulator;
+  readonly settings: SignicatSettings;
+  readonly client: SignicatClient;
+} {
+  let simulator: Simulator | undefined;
+  let settings: SignicatSettings | undefined;
+  let client: SignicatClient | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the Signicat simulator is used outside a test');
+    return value;
+  };
+  beforeAll(async () => {
+    simulator = createSignicatSimulator({ today: TODAY });
+    settings = signicatSimulatedSettings(await simulator.start());
+  });
+  afterAll(() => simulator?.stop());
+  beforeEach(() => {
+    started(simulator).reset();
+    client = createSignicatClient(started(settings), fastPolicy(policy));
+  });
+  afterEach(() => client?.close());
+  return {
+    get simulator() {
+      return started(simulator);
+    },
+    get settings() {
+      return started(settings);
+    },
+    get client() {
+      return started(client);
     },
   };
 }
