@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { setLogLevel } from './log.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
+import { CursorCodec } from './schema/paging/cursor.js';
 import { createApp, type App } from './yoga.js';
 
 export interface Gateway {
@@ -17,7 +19,9 @@ export interface Gateway {
 export async function startGateway(config: Config): Promise<Gateway> {
   setLogLevel(config.logLevel);
   const connected = await connectSources(config);
-  const app = createApp(connected.sources, config.paging, config.maxConcurrentOperations);
+  // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
+  const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32));
+  const app = createApp(connected.clients, { limits: config.paging, cursors }, config.maxConcurrentOperations);
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

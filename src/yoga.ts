@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
-import { maskError, useErrorLog } from './mask-error.js';
-import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
+import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
+import { createGraphContext, type GraphContext } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
-import type { PageSizeLimits } from './schema/paging/args.js';
+import type { Paging } from './schema/paging/args.js';
+import type { Clients } from './sources/registry.js';
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurrentOperations: number) {
+export function createApp(clients: Clients, paging: Paging, maxConcurrentOperations: number) {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -18,10 +19,10 @@ export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurren
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       requestIds.set(request, requestId);
-      return createGraphContext(sources, limits, requestId);
+      return createGraphContext(clients, paging, requestId, { signal: request.signal });
     },
     maskedErrors: { maskError },
-    plugins: [useAdmissionLimit(maxConcurrentOperations, '/graphql'), useErrorLog(), echoRequestId(requestIds)],
+    plugins: [useAdmissionLimit(maxConcurrentOperations, '/graphql'), useNoticeErrors(), useErrorLog(), echoRequestId(requestIds)],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
