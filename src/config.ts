@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { RateLimit } from './budgets/budget.js';
+import type { TtlPolicy } from './cache/ttl.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import type { SourceName } from './upstream/errors.js';
 import type { HttpPolicy } from './upstream/http.js';
 
 /** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
@@ -37,6 +40,12 @@ export interface Config {
   signicat: SignicatSettings | undefined;
   onomondo: OnomondoSettings | undefined;
   fourme: FourmeSettings | undefined;
+  /** The upstream read cache; `enabled: false` sends every read to its vendor. */
+  cache: { enabled: boolean; maxBytes: number; ttl: TtlPolicy };
+  /** Redis shared by every replica (cache, single flight, budgets); `undefined`: each process alone. */
+  redis: { url: string; commandTimeoutMs: number } | undefined;
+  /** Our own call budget per vendor and credential; `undefined`: none of ours (the vendor's headers still count). */
+  rateLimits: Record<SourceName, RateLimit | undefined>;
   simulator: {
     /** Day the seeded data ends on; the real date when unset. */
     today: string | undefined;
@@ -50,6 +59,14 @@ const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).defa
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const secret = z.string().min(1);
 const isoDate = z.iso.date();
+/** `<calls>/<seconds>s`, e.g. `600/60s`. */
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d{0,8}\/[1-9]\d{0,8}s$/, 'must be <calls>/<seconds>s with whole numbers from 1, e.g. 600/60s')
+  .transform((text): RateLimit => {
+    const [calls = '', seconds = ''] = text.slice(0, -1).split('/');
+    return { calls: Number(calls), windowMs: Number(seconds) * 1000 };
+  });
 
 const environmentSchema = z
   .object({
@@ -81,6 +98,18 @@ const environmentSchema = z
     UPSTREAM_MAX_CONNECTIONS: int(16, 1),
     UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
     UPSTREAM_BREAKER_COOLDOWN_MS: int(10000, 1),
+
+    CACHE: z.enum(['on', 'off']).default('on'),
+    CACHE_MAX_MB: int(32, 1),
+    CACHE_TTL_S: int(60),
+    CACHE_CLOSED_TTL_S: int(30 * 86_400),
+    CACHE_STALE_S: int(86_400),
+    CACHE_SETTLE_DAYS: int(3),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_TIMEOUT_MS: int(500, 1),
+    SIGNICAT_RATE_LIMIT: rateLimit.optional(),
+    ONOMONDO_RATE_LIMIT: rateLimit.prefault('600/60s'),
+    FOURME_RATE_LIMIT: rateLimit.prefault('3600/3600s'),
 
     PAGE_SIZE_DEFAULT: int(20, 1),
     PAGE_SIZE_MAX: int(100, 1),
@@ -159,6 +188,18 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       env.FOURME_BASE_URL === undefined
         ? undefined
         : { baseUrl: env.FOURME_BASE_URL, token: env.FOURME_TOKEN ?? '', account: env.FOURME_ACCOUNT ?? '' },
+    cache: {
+      enabled: env.CACHE === 'on',
+      maxBytes: env.CACHE_MAX_MB * 1024 * 1024,
+      ttl: {
+        openTtlMs: env.CACHE_TTL_S * 1000,
+        closedTtlMs: env.CACHE_CLOSED_TTL_S * 1000,
+        settleMs: env.CACHE_SETTLE_DAYS * 86_400_000,
+        staleMs: env.CACHE_STALE_S * 1000,
+      },
+    },
+    redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL, commandTimeoutMs: env.REDIS_TIMEOUT_MS },
+    rateLimits: { signicat: env.SIGNICAT_RATE_LIMIT, onomondo: env.ONOMONDO_RATE_LIMIT, fourme: env.FOURME_RATE_LIMIT },
     simulator: {
       today: env.SIMULATOR_TODAY,
       latencyMs: env.SIMULATOR_LATENCY_MS,
