@@ -21,7 +21,11 @@ export async function startGateway(config: Config): Promise<Gateway> {
   const connected = await connectSources(config);
   // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
   const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32));
-  const app = createApp(connected.clients, { limits: config.paging, cursors }, config.maxConcurrentOperations);
+  const app = createApp(connected.clients, {
+    paging: { limits: config.paging, cursors },
+    costs: config.costs,
+    maxConcurrentOperations: config.maxConcurrentOperations,
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

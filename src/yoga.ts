@@ -5,11 +5,18 @@ import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
 import { createGraphContext, type GraphContext } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
+import { useOperationCost, type CostLimits } from './limits/operation-cost.js';
 import type { Paging } from './schema/paging/args.js';
 import type { Clients } from './sources/registry.js';
 
+export interface AppSettings {
+  paging: Paging;
+  costs: CostLimits;
+  maxConcurrentOperations: number;
+}
+
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(clients: Clients, paging: Paging, maxConcurrentOperations: number) {
+export function createApp(clients: Clients, settings: AppSettings) {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -19,10 +26,16 @@ export function createApp(clients: Clients, paging: Paging, maxConcurrentOperati
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       requestIds.set(request, requestId);
-      return createGraphContext(clients, paging, requestId, { signal: request.signal });
+      return createGraphContext(clients, { paging: settings.paging, maxUpstreamCalls: settings.costs.maxUpstreamCalls }, requestId, request.signal);
     },
     maskedErrors: { maskError },
-    plugins: [useAdmissionLimit(maxConcurrentOperations, '/graphql'), useNoticeErrors(), useErrorLog(), echoRequestId(requestIds)],
+    plugins: [
+      useAdmissionLimit(settings.maxConcurrentOperations, '/graphql'),
+      useOperationCost(settings.costs),
+      useNoticeErrors(),
+      useErrorLog(),
+      echoRequestId(requestIds),
+    ],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
