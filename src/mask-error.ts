@@ -81,7 +81,8 @@ export function useErrorLog(): Plugin<GraphContext, GraphContext> {
 export function useNoticeErrors(): Plugin<GraphContext, GraphContext> {
   return {
     onExecutionResult({ result, setResult, context }) {
-      const noticed = context.notices.errors;
+      // A document refused before execution never had a graph context.
+      const noticed = context.notices?.errors ?? [];
       if (!result || !('data' in result) || noticed.length === 0) return;
       setResult({ ...result, errors: [...(result.errors ?? []), ...noticed.map(maskError)] });
     },

@@ -26,7 +26,12 @@ export function createApp(clients: Clients, settings: AppSettings) {
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       requestIds.set(request, requestId);
-      return createGraphContext(clients, { paging: settings.paging, maxUpstreamCalls: settings.costs.maxUpstreamCalls }, requestId, request.signal);
+      return createGraphContext(
+        clients,
+        { paging: settings.paging, maxUpstreamCalls: settings.costs.maxUpstreamCalls },
+        requestId,
+        request.signal,
+      );
     },
     maskedErrors: { maskError },
     plugins: [

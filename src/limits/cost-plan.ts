@@ -160,7 +160,7 @@ function visitField(
   }
 
   const named = getNamedType(field.type);
-  if (!node.selectionSet || !isObjectType(named) && !isAbstractType(named)) return;
+  if (!node.selectionSet || (!isObjectType(named) && !isAbstractType(named))) return;
   // A connection's page size multiplies the lists inside it (`edges`, `nodes`); a plain list multiplies itself.
   const own = isList(field.type) ? instances * (items ?? DEFAULT_LIST_ITEMS) : instances;
   total.objects += own;

@@ -45,7 +45,8 @@ export function useOperationCost(limits: CostLimits): Plugin<GraphContext, Graph
       if (refusal) setResultAndStopExecution({ errors: [refusal], extensions: { cost: costOf(args.contextValue) } });
     },
     onExecutionResult({ result, setResult, context }) {
-      if (!result || !('data' in result)) return;
+      // A document refused before execution never had a graph context, nor a cost.
+      if (!result || !('data' in result) || context.budget === undefined) return;
       setResult({ ...result, extensions: { ...result.extensions, cost: costOf(context) } });
     },
   };

@@ -3,7 +3,7 @@ import { createFourmeClient, type FourmeClient } from '../../src/sources/fourme/
 import type { FourmePerson, FourmeUsageStatementWire } from '../../src/sources/fourme/schemas.js';
 import { UpstreamBadResponseError, UpstreamUnauthorizedError } from '../../src/upstream/errors.js';
 import { fixtureBody, loadFixture, startFixtureServer, type FixtureRoute, type FixtureServer } from '../support/fixture-server.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway, answerOf } from '../support/gateway.js';
 import { rejectionOf, testPolicy } from '../support/generic-vendor.js';
 import { readStatement } from '../support/wire.js';
 
@@ -241,7 +241,7 @@ describe('the graph over published 4me answers', () => {
         { externalId: 2154, plan: 'PREMIUM', vendorPlan: 'premium', billableUserExternalIds: [1205, 1206] },
       ],
     });
-    expect(second).toEqual({
+    expect(answerOf(second)).toEqual({
       data: {
         usageStatements: {
           totalCount: 3,
@@ -259,7 +259,7 @@ describe('the graph over published 4me answers', () => {
 
     const response = await gateway.query('{ usageStatements(first: 1) { nodes { externalId userMonths billableUserExternalIds } } }');
 
-    expect(response).toEqual({
+    expect(answerOf(response)).toEqual({
       data: { usageStatements: { nodes: [{ externalId: 2207, userMonths: 4, billableUserExternalIds: [1205, 1206, 1211, 1264] }] } },
     });
   });
@@ -271,7 +271,7 @@ describe('the graph over published 4me answers', () => {
       '{ usageStatements(first: 1) { nodes { billableUsers(first: 5) { nodes { name primaryEmail disabled } } } } }',
     );
 
-    expect(response).toEqual({
+    expect(answerOf(response)).toEqual({
       data: {
         usageStatements: {
           nodes: [

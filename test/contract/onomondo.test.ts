@@ -3,7 +3,7 @@ import { createOnomondoClient, type OnomondoClient } from '../../src/sources/ono
 import type { OnomondoSim, OnomondoUsageRecordWire } from '../../src/sources/onomondo/schemas.js';
 import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
 import { fixtureBody, loadFixture, startFixtureServer, type FixtureRoute, type FixtureServer } from '../support/fixture-server.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway, answerOf } from '../support/gateway.js';
 import { rejectionOf, testPolicy } from '../support/generic-vendor.js';
 import { readSimUsage } from '../support/wire.js';
 
@@ -204,7 +204,7 @@ describe('the graph over recorded Onomondo answers', () => {
       unknown: sim(iccid: "89457300000000000000") { externalId }
     }`);
 
-    expect(response).toEqual({
+    expect(answerOf(response)).toEqual({
       data: {
         recorded: { externalId: '000012345', network: { name: 'Telenor Norge', countryCode: 'NO' }, dataLimit: { totalBytes: 10000000 } },
         unknown: null,
@@ -237,7 +237,7 @@ describe('the graph over recorded Onomondo answers', () => {
       tags(first: 5) { totalCount nodes { name color writable } }
     }`);
 
-    expect(response).toEqual({
+    expect(answerOf(response)).toEqual({
       data: {
         simUsage: {
           nodes: [

@@ -4,7 +4,7 @@ import type { SignicatAccount, SignicatUsageItemWire } from '../../src/sources/s
 import type { SignicatSettings } from '../../src/sources/signicat/source.js';
 import { UpstreamBadResponseError, UpstreamNotFoundError } from '../../src/upstream/errors.js';
 import { fixtureBody, loadFixture, startFixtureServer, type FixtureRoute, type FixtureServer } from '../support/fixture-server.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway, answerOf } from '../support/gateway.js';
 import { rejectionOf, testPolicy } from '../support/generic-vendor.js';
 import { readUsageItem } from '../support/wire.js';
 
@@ -218,7 +218,7 @@ describe('the graph over published Signicat answers', () => {
     server.serve(tokenRoute, accountsRoute('account-list-unknown-cloud'));
     const second = await gateway.query('{ accounts(first: 1) { nodes { externalId createdAt cloud vendorCloud } } }');
 
-    expect(first).toEqual({
+    expect(answerOf(first)).toEqual({
       data: {
         accounts: {
           nodes: [
@@ -228,7 +228,7 @@ describe('the graph over published Signicat answers', () => {
         },
       },
     });
-    expect(second).toEqual({
+    expect(answerOf(second)).toEqual({
       data: {
         accounts: { nodes: [{ externalId: CHECKOUT, createdAt: '2025-01-07T09:14:03.512Z', cloud: 'UNKNOWN', vendorCloud: 'AWS' }] },
       },
@@ -257,7 +257,7 @@ describe('the graph over published Signicat answers', () => {
       accounts(first: 1) { nodes { identityUsage(first: 5) { nodes { count state vendorState product } pageInfo { hasNextPage } } } }
     }`);
 
-    expect(response).toEqual({
+    expect(answerOf(response)).toEqual({
       data: {
         accounts: {
           nodes: [

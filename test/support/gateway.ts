@@ -10,6 +10,12 @@ export const TEST_TODAY = '2026-11-15';
 export interface GraphResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** An answer's data and errors, without the extensions every answer carries (its cost), for whole-answer comparisons. */
+export function answerOf<T>({ extensions: _extensions, ...answer }: GraphResponse<T>): Omit<GraphResponse<T>, 'extensions'> {
+  return answer;
 }
 
 export interface TestGateway {
