@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import type { HttpPolicy } from './upstream/http.js';
@@ -31,6 +32,12 @@ export interface Config {
   logLevel: LogLevel;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
+  /** Processes serving the port (`node:cluster`); 1 runs the gateway in this process alone. */
+  workers: number;
+  /** How long requests in flight may run on after SIGTERM or SIGINT before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** Responses at least this large are compressed (brotli or gzip, by `accept-encoding`). */
+  compressionThresholdBytes: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
   /** `undefined` for a source means: start its simulator in-process with demo credentials. */
@@ -57,6 +64,13 @@ const environmentSchema = z
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     MAX_CONCURRENT_OPERATIONS: int(4, 1),
+    WORKERS: z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,2})$/, 'must be "auto" or a whole number from 1 to 999')
+      .default('1')
+      .transform((value) => (value === 'auto' ? availableParallelism() : Number(value))),
+    SHUTDOWN_GRACE_MS: int(10000),
+    COMPRESSION_THRESHOLD_BYTES: int(1024),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -129,6 +143,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
+    workers: env.WORKERS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    compressionThresholdBytes: env.COMPRESSION_THRESHOLD_BYTES,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { cleanEnvironment, spawnNpm } from './support/process.js';
@@ -20,6 +21,9 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       logLevel: 'info',
       maxConcurrentOperations: 4,
+      workers: 1,
+      shutdownGraceMs: 10000,
+      compressionThresholdBytes: 1024,
       http: {
         connectTimeoutMs: 2000,
         headersTimeoutMs: 8000,
@@ -59,6 +63,10 @@ describe('loadConfig', () => {
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
     ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
     ['MAX_CONCURRENT_OPERATIONS', { MAX_CONCURRENT_OPERATIONS: '4' }, (c) => c.maxConcurrentOperations, 4],
+    ['WORKERS', { WORKERS: '3' }, (c) => c.workers, 3],
+    ['WORKERS', { WORKERS: 'auto' }, (c) => c.workers, availableParallelism()],
+    ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '2500' }, (c) => c.shutdownGraceMs, 2500],
+    ['COMPRESSION_THRESHOLD_BYTES', { COMPRESSION_THRESHOLD_BYTES: '0' }, (c) => c.compressionThresholdBytes, 0],
     ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
     [
       'SIGNICAT_TOKEN_URL',
@@ -131,6 +139,10 @@ describe('loadConfig', () => {
     ['SIGNICAT_TOKEN_URL', 'hunter2'],
     ['SIGNICAT_USAGE_PATH', 'usage-hunter2'],
     ['UPSTREAM_CONNECT_TIMEOUT_MS', '0'],
+    ['WORKERS', '0'],
+    ['WORKERS', 'all-hunter2'],
+    ['SHUTDOWN_GRACE_MS', '-5'],
+    ['COMPRESSION_THRESHOLD_BYTES', '1kb'],
     ['UPSTREAM_MAX_ATTEMPTS', '11'],
     ['UPSTREAM_DEADLINE_MS', 'soon'],
     ['SIMULATOR_TODAY', '2026-13-01'],
