@@ -48,6 +48,8 @@ export interface Config {
     /** Day the seeded data ends on; the real date when unset. */
     today: string | undefined;
     latencyMs: number;
+    /** Interface `npm run simulate` listens on (`0.0.0.0` in a container, for the gateways in others). */
+    host: string;
     /** Ports `npm run simulate` listens on. */
     ports: { signicat: number; onomondo: number; fourme: number };
   };
@@ -101,6 +103,7 @@ const environmentSchema = z
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
+    SIMULATOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
     SIGNICAT_SIMULATOR_PORT: int(4101).pipe(z.number().max(65535)),
     ONOMONDO_SIMULATOR_PORT: int(4102).pipe(z.number().max(65535)),
     FOURME_SIMULATOR_PORT: int(4103).pipe(z.number().max(65535)),
@@ -179,6 +182,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     simulator: {
       today: env.SIMULATOR_TODAY,
       latencyMs: env.SIMULATOR_LATENCY_MS,
+      host: env.SIMULATOR_HOST,
       ports: { signicat: env.SIGNICAT_SIMULATOR_PORT, onomondo: env.ONOMONDO_SIMULATOR_PORT, fourme: env.FOURME_SIMULATOR_PORT },
     },
   };

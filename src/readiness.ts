@@ -5,9 +5,14 @@ import type { UpstreamHealth } from './upstream/http.js';
 /** Where the process is in its life: `/ready` answers 200 only while `ready`. */
 export type Phase = 'starting' | 'ready' | 'draining';
 
-/** Something the gateway cannot serve without (Redis, once configured): `/ready` answers 503 while its check fails. */
+/** Something besides the vendors that the gateway talks to (Redis, once configured), checked on every `/ready`. */
 export interface DependencyCheck {
   name: string;
+  /**
+   * Whether the gateway cannot serve while the check fails, so that `/ready` answers 503. A dependency the gateway
+   * can do without for a while (a shared cache it replaces with its own memory) is reported only.
+   */
+  required: boolean;
   /** Resolves when the dependency answers; rejects with a message fit for the response body (no secrets) when not. */
   check(signal: AbortSignal): Promise<void>;
 }
@@ -44,7 +49,7 @@ export interface ReadinessOptions {
 const SOURCES: readonly SourceName[] = ['signicat', 'onomondo', 'fourme'];
 
 /**
- * Readiness of this process for traffic: 503 while starting or draining and while a dependency fails. Vendors are
+ * Readiness of this process for traffic: 503 while starting or draining and while a required dependency fails. Vendors are
  * reported but never make the gateway unready: every replica reaches the same vendors, so taking replicas out of a
  * load balancer for a vendor outage would turn partial answers into none.
  */
@@ -66,10 +71,11 @@ export class Readiness {
   }
 
   async report(): Promise<{ ready: boolean; body: ReadinessReport }> {
-    const dependencies = Object.fromEntries(
-      await Promise.all(this.options.dependencies.map(async (dependency) => [dependency.name, await this.#check(dependency)] as const)),
+    const results = await Promise.all(
+      this.options.dependencies.map(async (dependency) => [dependency, await this.#check(dependency)] as const),
     );
-    const dependenciesOk = Object.values(dependencies).every((result) => result.ok);
+    const dependencies = Object.fromEntries(results.map(([dependency, result]) => [dependency.name, result]));
+    const dependenciesOk = results.every(([dependency, result]) => result.ok || !dependency.required);
     const health = this.options.upstreams();
     const vendors = Object.fromEntries(
       SOURCES.map((source) => [

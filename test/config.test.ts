@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       signicat: undefined,
       onomondo: undefined,
       fourme: undefined,
-      simulator: { today: undefined, latencyMs: 0, ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
+      simulator: { today: undefined, latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
 
@@ -103,6 +103,7 @@ describe('loadConfig', () => {
     ['PAGE_SIZE_MAX', { PAGE_SIZE_MAX: '500' }, (c) => c.paging.maxSize, 500],
     ['SIMULATOR_TODAY', { SIMULATOR_TODAY: '2026-01-31' }, (c) => c.simulator.today, '2026-01-31'],
     ['SIMULATOR_LATENCY_MS', { SIMULATOR_LATENCY_MS: '40' }, (c) => c.simulator.latencyMs, 40],
+    ['SIMULATOR_HOST', { SIMULATOR_HOST: '0.0.0.0' }, (c) => c.simulator.host, '0.0.0.0'],
     ['SIGNICAT_SIMULATOR_PORT', { SIGNICAT_SIMULATOR_PORT: '5101' }, (c) => c.simulator.ports.signicat, 5101],
     ['ONOMONDO_SIMULATOR_PORT', { ONOMONDO_SIMULATOR_PORT: '5102' }, (c) => c.simulator.ports.onomondo, 5102],
     ['FOURME_SIMULATOR_PORT', { FOURME_SIMULATOR_PORT: '5103' }, (c) => c.simulator.ports.fourme, 5103],

@@ -53,11 +53,11 @@ describe('Readiness', () => {
     ]);
   });
 
-  it('is not ready while a dependency fails or does not answer in time, and names each with its error', async () => {
+  it('is not ready while a required dependency fails or does not answer in time, and names each with its error', async () => {
     const subject = readiness([
-      { name: 'up', check: async () => {} },
-      { name: 'down', check: () => Promise.reject(new Error('connection refused')) },
-      { name: 'stuck', check: () => new Promise(() => {}) },
+      { name: 'up', required: true, check: async () => {} },
+      { name: 'down', required: true, check: () => Promise.reject(new Error('connection refused')) },
+      { name: 'stuck', required: true, check: () => new Promise(() => {}) },
     ]);
     subject.markReady();
     const { ready: isReady, body } = await subject.report();
@@ -67,5 +67,13 @@ describe('Readiness', () => {
       down: { ok: false, error: 'connection refused' },
       stuck: { ok: false, error: 'no answer within 100 ms' },
     });
+  });
+
+  it('stays ready while a dependency it can do without fails, and reports it', async () => {
+    const subject = readiness([{ name: 'cache', required: false, check: () => Promise.reject(new Error('connection refused')) }]);
+    subject.markReady();
+    const { ready: isReady, body } = await subject.report();
+    expect(isReady).toBe(true);
+    expect(body.dependencies).toEqual({ cache: { ok: false, error: 'connection refused' } });
   });
 });
