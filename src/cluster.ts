@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
+import { z } from 'zod';
 import type { Config } from './config.js';
+import { graphqlUrl } from './http-server.js';
 import { log, setLogLevel } from './log.js';
 import { SHUTDOWN_MESSAGE, onShutdown } from './shutdown.js';
 import { connectSources } from './sources/connect.js';
@@ -10,9 +12,11 @@ export type SharedSimulators = Partial<Record<SourceName, string>>;
 
 const SIMULATORS_VARIABLE = 'USAGE_GRAPH_SHARED_SIMULATORS';
 
+const sharedSimulatorsSchema = z.partialRecord(z.enum(['signicat', 'onomondo', 'fourme']), z.url());
+
 /** In a worker: the simulators the primary runs for the sources the configuration leaves unset. */
 export function sharedSimulators(): SharedSimulators {
-  return JSON.parse(process.env[SIMULATORS_VARIABLE] ?? '{}') as SharedSimulators;
+  return sharedSimulatorsSchema.parse(JSON.parse(process.env[SIMULATORS_VARIABLE] ?? '{}'));
 }
 
 /** A crashing worker is replaced at once, then after a doubling wait, so a crash loop cannot spin. */
@@ -46,8 +50,7 @@ export async function runPrimary(config: Config, onListening: (url: string, simu
       listening.add(worker);
       if (!announced && listening.size === config.workers) {
         announced = true;
-        const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-        onListening(`http://${host}:${address.port}/graphql`, simulated);
+        onListening(graphqlUrl(config.host, address.port), simulated);
       }
     });
     worker.once('exit', (code, signal) => {

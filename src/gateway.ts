@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { createHttpServer } from './http-server.js';
+import { createHttpServer, graphqlUrl } from './http-server.js';
 import { log, setLogLevel } from './log.js';
 import { Readiness, type DependencyCheck } from './readiness.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
@@ -65,9 +65,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     throw error;
   }
   readiness.markReady();
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: graphqlUrl(config.host, port),
     app,
     connected,
     simulated,

@@ -8,7 +8,6 @@ export interface HttpServerOptions {
 }
 
 export interface HttpServer {
-  server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
    * Stops accepting connections and lets the requests in flight finish, then closes every connection. Connections
@@ -16,23 +15,20 @@ export interface HttpServer {
    * `true` when every request finished within `graceMs`, `false` when the rest were cut off.
    */
   drain(graceMs: number): Promise<boolean>;
-  /** Closes at once, cutting off requests in flight (tests, failed start-up). */
+  /** Closes at once, cutting off requests in flight (tests). */
   close(): Promise<void>;
 }
 
-/**
- * Streamed responses (server-sent events, incremental delivery) must reach the client as they are written:
- * compressing them would hold parts back in the compressor's buffer.
- */
-const STREAMED = /^(text\/event-stream|multipart\/mixed)\b/i;
+/** The GraphQL URL a client on this machine opens, e.g. `http://localhost:4000/graphql` for host `0.0.0.0`. */
+export function graphqlUrl(host: string, port: number): string {
+  return `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}/graphql`;
+}
 
 /** The Node HTTP server around the app: compression, keep-alive, and a drain that lets requests in flight finish. */
 export function createHttpServer(app: RequestListener, options: HttpServerOptions): HttpServer {
-  const compress = compression({
-    threshold: options.compressionThresholdBytes,
-    filter: (request, response) =>
-      !STREAMED.test(String(response.getHeader('content-type') ?? '')) && compression.filter(request, response),
-  });
+  // Streams stay uncompressed, as they must (a compressor holds parts back): Yoga marks server-sent events
+  // `content-encoding: none`, and the middleware never compresses multipart (incremental delivery).
+  const compress = compression({ threshold: options.compressionThresholdBytes });
   let inFlight = 0;
   let draining = false;
   let onIdle: (() => void) | undefined;
@@ -54,7 +50,6 @@ export function createHttpServer(app: RequestListener, options: HttpServerOption
     server.listening ? new Promise<void>((resolve) => close.call(server, () => resolve())) : Promise.resolve();
 
   return {
-    server,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,7 +1,5 @@
 import cluster from 'node:cluster';
-import { runPrimary, sharedSimulators } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
 import { log } from './log.js';
 import { onShutdown } from './shutdown.js';
 
@@ -13,9 +11,12 @@ function announce(url: string, simulated: readonly string[], workers: number): v
 
 try {
   const config = loadConfig();
+  // Imported on demand: the cluster primary never loads the schema and the app, only its workers do.
   if (cluster.isPrimary && config.workers > 1) {
+    const { runPrimary } = await import('./cluster.js');
     await runPrimary(config, (url, simulated) => announce(url, simulated, config.workers));
   } else {
+    const [{ startGateway }, { sharedSimulators }] = await Promise.all([import('./gateway.js'), import('./cluster.js')]);
     const gateway = await startGateway(config, cluster.isWorker ? { simulators: sharedSimulators() } : {});
     if (cluster.isPrimary) announce(gateway.url, gateway.simulated, 1);
     onShutdown(async () => ((await gateway.shutdown(config.shutdownGraceMs)) ? 0 : 1));

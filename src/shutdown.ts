@@ -1,7 +1,10 @@
 import cluster from 'node:cluster';
 import { log } from './log.js';
 
-/** What the cluster primary sends a worker to drain it (a message, so that a terminal's Ctrl-C, which signals every process, does not count twice). */
+/**
+ * What the cluster primary sends a worker to drain it: a message rather than a signal, so that a terminal's Ctrl-C,
+ * which signals every process of the group, does not reach a worker twice.
+ */
 export const SHUTDOWN_MESSAGE = 'usage-graph:shutdown';
 
 /**
@@ -22,8 +25,13 @@ export function onShutdown(shutdown: () => Promise<number>): void {
       },
     );
   };
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!started) return begin(signal);
+    // Only a second signal insists: a worker may hear the primary before the terminal's Ctrl-C that caused it.
+    if (!signalled) {
+      signalled = true;
+      return begin(signal);
+    }
     log.warn('second signal: exiting without waiting', { signal, pid: process.pid });
     process.exit(1);
   };

@@ -18,9 +18,5 @@ declare module 'compression' {
     options?: CompressionOptions,
   ): (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
 
-  namespace compression {
-    const filter: Filter;
-  }
-
   export default compression;
 }

@@ -10,12 +10,12 @@ const LARGE_OPERATION = '{ sims(first: 100) { edges { cursor node { id iccid ext
 const graphiql = (acceptEncoding?: string) =>
   rawRequest(graph.gateway.url, { headers: { accept: 'text/html', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) } });
 
-const operation = (query: string, acceptEncoding?: string) =>
+const operation = (query: string, acceptEncoding?: string, accept = 'application/graphql-response+json') =>
   rawRequest(graph.gateway.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
+      accept,
       ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
     },
     body: JSON.stringify({ query }),
@@ -66,6 +66,14 @@ describe('response compression', () => {
     expect(small.headers['content-encoding']).toBeUndefined();
     expect(small.headers.vary).toMatch(/accept-encoding/i);
     expect(JSON.parse(small.body.toString('utf8'))).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('never compresses a server-sent event stream, so events are not held back in the compressor', async () => {
+    const stream = await operation(LARGE_OPERATION, 'gzip, br', 'text/event-stream');
+
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(['br', 'gzip']).not.toContain(stream.headers['content-encoding']);
+    expect(stream.body.toString('utf8')).toContain('"sims"');
   });
 
   it('sends a large answer uncompressed to a client that accepts only identity', async () => {
