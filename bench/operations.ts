@@ -8,7 +8,7 @@ import { seedOnomondo, type OnomondoSeed } from '../src/sources/onomondo/seed.js
 import { seedSignicat, type SignicatSeed } from '../src/sources/signicat/seed.js';
 import { usageRows, usageQuerySchema } from '../src/sources/signicat/usage-report.js';
 import type { SignicatOrganization } from '../src/sources/signicat/schemas.js';
-import type { SourceName } from '../src/upstream/errors.js';
+import type { SourceName } from '../src/sources/registry.js';
 
 /** The day the simulators' seeded data ends on: pinned, so every run sees the same data. */
 export const TODAY = '2026-11-15';

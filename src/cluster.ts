@@ -1,22 +1,26 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from './config.js';
+import type { GatewayOptions } from './gateway.js';
 import { graphqlUrl } from './http-server.js';
 import { log, setLogLevel } from './log.js';
 import { SHUTDOWN_MESSAGE, onShutdown } from './shutdown.js';
 import { connectSources } from './sources/connect.js';
-import type { SourceName } from './upstream/errors.js';
+import { sourceNames, type SourceName } from './sources/registry.js';
 
-/** Simulator URLs by source, from the primary to its workers. */
-export type SharedSimulators = Partial<Record<SourceName, string>>;
+/** Where the primary hands its workers what they share (in the environment of `cluster.fork`). */
+const SHARED_VARIABLE = 'USAGE_GRAPH_WORKER_SHARE';
 
-const SIMULATORS_VARIABLE = 'USAGE_GRAPH_SHARED_SIMULATORS';
+const workerShareSchema = z.object({
+  simulators: z.partialRecord(z.enum(sourceNames as [SourceName, ...SourceName[]]), z.url()),
+  cursorSecret: z.base64().optional(),
+});
 
-const sharedSimulatorsSchema = z.partialRecord(z.enum(['signicat', 'onomondo', 'fourme']), z.url());
-
-/** In a worker: the simulators the primary runs for the sources the configuration leaves unset. */
-export function sharedSimulators(): SharedSimulators {
-  return sharedSimulatorsSchema.parse(JSON.parse(process.env[SIMULATORS_VARIABLE] ?? '{}'));
+/** In a cluster worker: the primary's simulators, and its cursor secret when `CURSOR_SECRET` is unset. */
+export function workerGatewayOptions(): GatewayOptions {
+  const share = workerShareSchema.parse(JSON.parse(process.env[SHARED_VARIABLE] ?? '{"simulators":{}}'));
+  return { simulators: share.simulators, ...(share.cursorSecret ? { cursorSecret: Buffer.from(share.cursorSecret, 'base64') } : {}) };
 }
 
 /** A crashing worker is replaced at once, then after a doubling wait, so a crash loop cannot spin. */
@@ -26,16 +30,21 @@ const GRACE_MARGIN_MS = 2000;
 
 /**
  * The cluster primary under `WORKERS` > 1: starts the simulators of unconfigured sources once (workers share them,
- * as they share one real vendor), forks the workers onto one port, replaces a worker that dies, and on SIGTERM or
- * SIGINT drains every worker and exits 0 when all of them finished cleanly. It serves no requests itself.
+ * as they share one real vendor) and makes one cursor secret when none is configured (so that a cursor from one
+ * worker pages on the next), forks the workers onto one port, replaces a worker that dies, and on SIGTERM or SIGINT
+ * drains every worker and exits 0 when all of them finished cleanly. It serves no requests itself.
  */
-export async function runPrimary(config: Config, onListening: (url: string, simulated: SourceName[]) => void): Promise<void> {
+export async function runPrimary(config: Config, onListening: (url: string, simulated: string[]) => void): Promise<void> {
   setLogLevel(config.logLevel);
   // The primary builds no app: its clients stay unused, its embedded simulators serve every worker.
   const connected = await connectSources(config);
   const simulators = Object.fromEntries(connected.simulators.map((simulator) => [simulator.source, simulator.url]));
   const simulated = connected.simulators.map((simulator) => simulator.source);
-  const environment = { [SIMULATORS_VARIABLE]: JSON.stringify(simulators) };
+  const share: z.input<typeof workerShareSchema> = {
+    simulators,
+    ...(config.cursorSecret ? {} : { cursorSecret: randomBytes(32).toString('base64') }),
+  };
+  const environment = { [SHARED_VARIABLE]: JSON.stringify(share) };
 
   let shuttingDown = false;
   let announced = false;

@@ -1,30 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { env as variable } from './env.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { sourceDefinitions, sourceNames, type SourceSettings } from './sources/registry.js';
+import type { SimulatorSettings } from './sources/source.js';
 import type { HttpPolicy } from './upstream/http.js';
-
-/** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
-export interface SignicatSettings {
-  baseUrl: string;
-  tokenUrl: string;
-  accountManagementUrl: string;
-  /** The usage read path; the OpenAPI file names `/usage/transactions`, the rendered page only `/usage/`. */
-  usagePath: string;
-  clientId: string;
-  clientSecret: string;
-  scope: string;
-}
-
-export interface OnomondoSettings {
-  baseUrl: string;
-  apiKey: string;
-}
-
-export interface FourmeSettings {
-  baseUrl: string;
-  token: string;
-  account: string;
-}
 
 export interface Config {
   port: number;
@@ -40,29 +20,28 @@ export interface Config {
   compressionThresholdBytes: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
-  /** `undefined` for a source means: start its simulator in-process with demo credentials. */
-  signicat: SignicatSettings | undefined;
-  onomondo: OnomondoSettings | undefined;
-  fourme: FourmeSettings | undefined;
-  simulator: {
-    /** Day the seeded data ends on; the real date when unset. */
-    today: string | undefined;
-    latencyMs: number;
+  /** Signs cursors; replicas share it so a cursor from one works on another. Random per process when unset. */
+  cursorSecret: Buffer | undefined;
+  /** Each real vendor's settings; a source without settings is served by its simulator, in-process, with demo credentials. */
+  sources: SourceSettings;
+  simulator: SimulatorSettings & {
     /** Interface `npm run simulate` listens on (`0.0.0.0` in a container, for the gateways in others). */
     host: string;
     /** Ports `npm run simulate` listens on. */
-    ports: { signicat: number; onomondo: number; fourme: number };
+    ports: Record<string, number>;
   };
 }
 
-const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
-const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
-const secret = z.string().min(1);
+const int = variable.int;
 const isoDate = z.iso.date();
+/** Every source's own variables, validated in the same pass as the rest. */
+const sourceEnvironmentSchema = z.object(
+  Object.assign({}, ...Object.values(sourceDefinitions).map((source) => source.environment.variables)) as z.ZodRawShape,
+);
 
 const environmentSchema = z
   .object({
-    PORT: int(4000).pipe(z.number().max(65535)),
+    PORT: variable.port(4000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     MAX_CONCURRENT_OPERATIONS: int(4, 1),
@@ -73,21 +52,6 @@ const environmentSchema = z
       .transform((value) => (value === 'auto' ? availableParallelism() : Number(value))),
     SHUTDOWN_GRACE_MS: int(10000),
     COMPRESSION_THRESHOLD_BYTES: int(1024),
-
-    SIGNICAT_BASE_URL: url.optional(),
-    SIGNICAT_TOKEN_URL: url.optional(),
-    SIGNICAT_ACCOUNT_MANAGEMENT_URL: url.optional(),
-    SIGNICAT_USAGE_PATH: z.string().startsWith('/').default('/usage/transactions'),
-    SIGNICAT_CLIENT_ID: secret.optional(),
-    SIGNICAT_CLIENT_SECRET: secret.optional(),
-    SIGNICAT_SCOPE: z.string().min(1).default('signicat-api'),
-
-    ONOMONDO_BASE_URL: url.optional(),
-    ONOMONDO_API_KEY: secret.optional(),
-
-    FOURME_BASE_URL: url.optional(),
-    FOURME_TOKEN: secret.optional(),
-    FOURME_ACCOUNT: secret.optional(),
 
     UPSTREAM_CONNECT_TIMEOUT_MS: int(2000, 1),
     UPSTREAM_RESPONSE_TIMEOUT_MS: int(8000, 1),
@@ -100,25 +64,17 @@ const environmentSchema = z
 
     PAGE_SIZE_DEFAULT: int(20, 1),
     PAGE_SIZE_MAX: int(100, 1),
+    CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
     SIMULATOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
-    SIGNICAT_SIMULATOR_PORT: int(4101).pipe(z.number().max(65535)),
-    ONOMONDO_SIMULATOR_PORT: int(4102).pipe(z.number().max(65535)),
-    FOURME_SIMULATOR_PORT: int(4103).pipe(z.number().max(65535)),
   })
   .refine((env) => env.PAGE_SIZE_DEFAULT <= env.PAGE_SIZE_MAX, { path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
 
 /** A source is either simulated (no variables) or real (base URL plus every credential): never half of each. */
-const SOURCE_VARIABLES = [
-  { base: 'SIGNICAT_BASE_URL', credentials: ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET'] },
-  { base: 'ONOMONDO_BASE_URL', credentials: ['ONOMONDO_API_KEY'] },
-  { base: 'FOURME_BASE_URL', credentials: ['FOURME_TOKEN', 'FOURME_ACCOUNT'] },
-] as const;
-
 function incompleteSources(env: Record<string, string>): string[] {
-  return SOURCE_VARIABLES.flatMap(({ base, credentials }) => {
+  return Object.values(sourceDefinitions).flatMap(({ environment: { baseUrl: base, credentials } }) => {
     if (env[base] !== undefined)
       return credentials.filter((name) => env[name] === undefined).map((name) => `  ${name}: is required when ${base} is set`);
     const stray = credentials.filter((name) => env[name] !== undefined);
@@ -135,12 +91,16 @@ export class ConfigError extends Error {
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const present = withoutBlanks(environment);
   const parsed = environmentSchema.safeParse(present);
+  const sources = sourceEnvironmentSchema.safeParse(present);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)),
+    ...[parsed, sources]
+      .flatMap((result) => (result.success ? [] : result.error.issues))
+      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
     ...incompleteSources(present),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  if (!parsed.success || !sources.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
+  const sourceEnv: Record<string, unknown> = sources.data;
   return {
     port: env.PORT,
     host: env.HOST,
@@ -162,28 +122,23 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       breaker: { failureThreshold: env.UPSTREAM_BREAKER_THRESHOLD, cooldownMs: env.UPSTREAM_BREAKER_COOLDOWN_MS },
     },
     paging: { defaultSize: env.PAGE_SIZE_DEFAULT, maxSize: env.PAGE_SIZE_MAX },
-    signicat:
-      env.SIGNICAT_BASE_URL === undefined
-        ? undefined
-        : {
-            baseUrl: env.SIGNICAT_BASE_URL,
-            tokenUrl: env.SIGNICAT_TOKEN_URL ?? `${env.SIGNICAT_BASE_URL}/auth/open/connect/token`,
-            accountManagementUrl: env.SIGNICAT_ACCOUNT_MANAGEMENT_URL ?? `${env.SIGNICAT_BASE_URL}/account-management`,
-            usagePath: env.SIGNICAT_USAGE_PATH,
-            clientId: env.SIGNICAT_CLIENT_ID ?? '',
-            clientSecret: env.SIGNICAT_CLIENT_SECRET ?? '',
-            scope: env.SIGNICAT_SCOPE,
-          },
-    onomondo: env.ONOMONDO_BASE_URL === undefined ? undefined : { baseUrl: env.ONOMONDO_BASE_URL, apiKey: env.ONOMONDO_API_KEY ?? '' },
-    fourme:
-      env.FOURME_BASE_URL === undefined
-        ? undefined
-        : { baseUrl: env.FOURME_BASE_URL, token: env.FOURME_TOKEN ?? '', account: env.FOURME_ACCOUNT ?? '' },
+    cursorSecret: env.CURSOR_SECRET === undefined ? undefined : Buffer.from(env.CURSOR_SECRET, 'utf8'),
+    sources: Object.fromEntries(
+      sourceNames.flatMap((name) => {
+        const { environment } = sourceDefinitions[name];
+        return sourceEnv[environment.baseUrl] === undefined ? [] : [[name, environment.settings(sourceEnv)]];
+      }),
+    ),
     simulator: {
-      today: env.SIMULATOR_TODAY,
+      ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
       latencyMs: env.SIMULATOR_LATENCY_MS,
       host: env.SIMULATOR_HOST,
-      ports: { signicat: env.SIGNICAT_SIMULATOR_PORT, onomondo: env.ONOMONDO_SIMULATOR_PORT, fourme: env.FOURME_SIMULATOR_PORT },
+      ports: Object.fromEntries(
+        sourceNames.map((name) => {
+          const { simulatorPort } = sourceDefinitions[name].environment;
+          return [name, Number(sourceEnv[simulatorPort.variable] ?? simulatorPort.port)];
+        }),
+      ),
     },
   };
 }

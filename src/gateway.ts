@@ -1,21 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { createHttpServer, graphqlUrl } from './http-server.js';
 import { log, setLogLevel } from './log.js';
 import { Readiness, type DependencyCheck } from './readiness.js';
+import { CursorCodec } from './schema/paging/cursor.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
-import { fourmeSimulatedSettings } from './sources/fourme/simulator.js';
-import { onomondoSimulatedSettings } from './sources/onomondo/simulator.js';
-import { signicatSimulatedSettings } from './sources/signicat/simulator.js';
-import type { SourceName } from './upstream/errors.js';
+import { sourceDefinitions, type SourceName, type SourceSettings } from './sources/registry.js';
 import { collectUpstreams } from './upstream/http.js';
 import { createApp, type App } from './yoga.js';
 
+/** What a cluster worker gets from its primary, so that every worker behaves as one gateway. */
 export interface GatewayOptions {
-  /**
-   * Simulators another process runs (the cluster primary's), by source: sources the configuration leaves unset use
-   * these instead of starting their own.
-   */
+  /** The primary's simulators, by source: sources the configuration leaves unset use these instead of their own. */
   simulators?: Partial<Record<SourceName, string>>;
+  /** Signs cursors when `CURSOR_SECRET` is unset, so that a cursor from one worker pages on every other. */
+  cursorSecret?: Buffer;
 }
 
 export interface Gateway {
@@ -24,7 +23,7 @@ export interface Gateway {
   app: App;
   connected: ConnectedSources;
   /** Sources answered by simulators with demo data (embedded, or the primary's). */
-  simulated: SourceName[];
+  simulated: string[];
   readiness: Readiness;
   /**
    * The SIGTERM sequence: `/ready` turns 503, the listener closes, requests in flight finish within `graceMs`, then
@@ -40,14 +39,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   setLogLevel(config.logLevel);
   const shared = options.simulators ?? {};
   const { result: connected, upstreams } = await collectUpstreams(() =>
-    connectSources({
-      ...config,
-      signicat: config.signicat ?? (shared.signicat === undefined ? undefined : signicatSimulatedSettings(shared.signicat)),
-      onomondo: config.onomondo ?? (shared.onomondo === undefined ? undefined : onomondoSimulatedSettings(shared.onomondo)),
-      fourme: config.fourme ?? (shared.fourme === undefined ? undefined : fourmeSimulatedSettings(shared.fourme)),
-    }),
+    connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
   );
-  const simulated = [...connected.simulators.map((simulator) => simulator.source), ...(Object.keys(shared) as SourceName[])];
+  const simulated = [...connected.simulators.map((simulator) => simulator.source), ...Object.keys(shared)];
   // What /ready checks besides the process's own phase. Redis, once configured, adds its ping here.
   const dependencies: DependencyCheck[] = [];
   const readiness = new Readiness({
@@ -55,7 +49,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     simulated: new Set(simulated),
     dependencies,
   });
-  const app = createApp(connected.sources, config.paging, config.maxConcurrentOperations, readiness);
+  // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
+  const cursors = new CursorCodec(config.cursorSecret ?? options.cursorSecret ?? randomBytes(32));
+  const app = createApp(connected.clients, { limits: config.paging, cursors }, config.maxConcurrentOperations, readiness);
   const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
   let port: number;
   try {
@@ -87,4 +83,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await connected.close();
     },
   };
+}
+
+/** The configured sources, plus the shared simulators' settings for those left unset. */
+function withSimulators(configured: SourceSettings, simulators: Partial<Record<SourceName, string>>): SourceSettings {
+  const sources: Record<string, unknown> = { ...configured };
+  for (const [name, url] of Object.entries(simulators) as [SourceName, string][]) {
+    sources[name] ??= sourceDefinitions[name].simulatedSettings(url);
+  }
+  // Each entry is its own source's settings: the mapped type says what the loop cannot.
+  return sources as SourceSettings;
 }

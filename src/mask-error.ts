@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from './errors.js';
 import { log } from './log.js';
 import type { GraphContext } from './schema/context.js';
-import { UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
+import { UpstreamBadResponseError, UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
 
 /**
  * The one place errors become GraphQL errors: upstream and input errors keep their message and get a stable
@@ -11,7 +11,7 @@ import { UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
  * `INTERNAL_SERVER_ERROR`. No stack trace ever leaves the process. The cause stays on the masked error
  * (`originalError` is never serialised) for {@link useErrorLog}.
  */
-export function maskError(error: unknown): Error {
+export function maskError(error: unknown): GraphQLError {
   if (!(error instanceof GraphQLError)) return unexpected(error, undefined);
   const cause = rootCause(error);
   if (cause === undefined) return error;
@@ -21,6 +21,7 @@ export function maskError(error: unknown): Error {
       source: cause.source,
       ...(cause.status === undefined ? {} : { upstreamStatus: cause.status }),
       ...(cause instanceof UpstreamRateLimitedError && cause.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
+      ...(cause instanceof UpstreamBadResponseError ? badResponseDetails(cause) : {}),
     });
   }
   if (cause instanceof GatewayError) return withExtensions(error, cause.message, cause, { code: cause.code });
@@ -30,6 +31,14 @@ export function maskError(error: unknown): Error {
   }
   // A GraphQLError raised while resolving (a scalar refusing a value, a Pothos internal error) is as unexpected as any other.
   return unexpected(cause, error);
+}
+
+/** Where in the vendor's answer the offending value sat: the record (in a list) and its field. */
+function badResponseDetails(error: UpstreamBadResponseError): Record<string, string> {
+  return {
+    ...(error.recordPath === undefined ? {} : { recordPath: error.recordPath }),
+    ...(error.fieldPath === undefined ? {} : { fieldPath: error.fieldPath }),
+  };
 }
 
 function unexpected(cause: unknown, located: GraphQLError | undefined): GraphQLError {
@@ -59,6 +68,20 @@ export function useErrorLog(): Plugin<GraphContext, GraphContext> {
           });
         }
       }
+    },
+  };
+}
+
+/**
+ * Adds the errors the vendors' notices left (records that failed validation, beside data that stands) to the
+ * operation's result, masked like every other error; registered before {@link useErrorLog} so they are logged too.
+ */
+export function useNoticeErrors(): Plugin<GraphContext, GraphContext> {
+  return {
+    onExecutionResult({ result, setResult, context }) {
+      const noticed = context.notices.errors;
+      if (!result || !('data' in result) || noticed.length === 0) return;
+      setResult({ ...result, errors: [...(result.errors ?? []), ...noticed.map(maskError)] });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { useReadinessCheck, type Plugin } from 'graphql-yoga';
-import type { SourceName } from './upstream/errors.js';
+import { sourceNames, type SourceName } from './sources/registry.js';
 import type { UpstreamHealth } from './upstream/http.js';
 
 /** Where the process is in its life: `/ready` answers 200 only while `ready`. */
@@ -40,13 +40,11 @@ export interface ReadinessReport {
 export interface ReadinessOptions {
   /** Live health of every upstream (a vendor may have several APIs, e.g. Signicat's token, usage and accounts). */
   upstreams: () => readonly UpstreamHealth[];
-  simulated: ReadonlySet<SourceName>;
+  simulated: ReadonlySet<string>;
   dependencies: readonly DependencyCheck[];
   /** Longest wait for one dependency's check before it counts as failed. @default 2000 */
   dependencyTimeoutMs?: number;
 }
-
-const SOURCES: readonly SourceName[] = ['signicat', 'onomondo', 'fourme'];
 
 /**
  * Readiness of this process for traffic: 503 while starting or draining and while a required dependency fails. Vendors are
@@ -78,7 +76,7 @@ export class Readiness {
     const dependenciesOk = results.every(([dependency, result]) => result.ok || !dependency.required);
     const health = this.options.upstreams();
     const vendors = Object.fromEntries(
-      SOURCES.map((source) => [
+      sourceNames.map((source) => [
         source,
         vendorReport(
           health.filter((upstream) => upstream.source === source),

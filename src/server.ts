@@ -16,8 +16,8 @@ try {
     const { runPrimary } = await import('./cluster.js');
     await runPrimary(config, (url, simulated) => announce(url, simulated, config.workers));
   } else {
-    const [{ startGateway }, { sharedSimulators }] = await Promise.all([import('./gateway.js'), import('./cluster.js')]);
-    const gateway = await startGateway(config, cluster.isWorker ? { simulators: sharedSimulators() } : {});
+    const [{ startGateway }, { workerGatewayOptions }] = await Promise.all([import('./gateway.js'), import('./cluster.js')]);
+    const gateway = await startGateway(config, cluster.isWorker ? workerGatewayOptions() : {});
     if (cluster.isPrimary) announce(gateway.url, gateway.simulated, 1);
     onShutdown(async () => ((await gateway.shutdown(config.shutdownGraceMs)) ? 0 : 1));
   }

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
-import { maskError, useErrorLog } from './mask-error.js';
+import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
 import { useReadiness, type Readiness } from './readiness.js';
-import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
+import { createGraphContext, type GraphContext } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
-import type { PageSizeLimits } from './schema/paging/args.js';
+import type { Paging } from './schema/paging/args.js';
+import type { Clients } from './sources/registry.js';
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
-export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurrentOperations: number, readiness: Readiness) {
+export function createApp(clients: Clients, paging: Paging, maxConcurrentOperations: number, readiness: Readiness) {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -19,10 +20,16 @@ export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurren
     context: ({ request }) => {
       const requestId = requestIdOf(request);
       requestIds.set(request, requestId);
-      return createGraphContext(sources, limits, requestId);
+      return createGraphContext(clients, paging, requestId, { signal: request.signal });
     },
     maskedErrors: { maskError },
-    plugins: [useReadiness(readiness), useAdmissionLimit(maxConcurrentOperations, '/graphql'), useErrorLog(), echoRequestId(requestIds)],
+    plugins: [
+      useReadiness(readiness),
+      useAdmissionLimit(maxConcurrentOperations, '/graphql'),
+      useNoticeErrors(),
+      useErrorLog(),
+      echoRequestId(requestIds),
+    ],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),

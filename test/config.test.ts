@@ -37,10 +37,9 @@ describe('loadConfig', () => {
         breaker: { failureThreshold: 5, cooldownMs: 10000 },
       },
       paging: { defaultSize: 20, maxSize: 100 },
-      signicat: undefined,
-      onomondo: undefined,
-      fourme: undefined,
-      simulator: { today: undefined, latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
+      cursorSecret: undefined,
+      sources: {},
+      simulator: { latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
 
@@ -67,25 +66,30 @@ describe('loadConfig', () => {
     ['WORKERS', { WORKERS: 'auto' }, (c) => c.workers, availableParallelism()],
     ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '2500' }, (c) => c.shutdownGraceMs, 2500],
     ['COMPRESSION_THRESHOLD_BYTES', { COMPRESSION_THRESHOLD_BYTES: '0' }, (c) => c.compressionThresholdBytes, 0],
-    ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
+    ['SIGNICAT_BASE_URL', signicat, (c) => c.sources.signicat?.baseUrl, 'https://api.signicat.test'],
     [
       'SIGNICAT_TOKEN_URL',
       { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' },
-      (c) => c.signicat?.tokenUrl,
+      (c) => c.sources.signicat?.tokenUrl,
       'https://id.test/token',
     ],
     [
       'SIGNICAT_ACCOUNT_MANAGEMENT_URL',
       { ...signicat, SIGNICAT_ACCOUNT_MANAGEMENT_URL: 'https://am.test/' },
-      (c) => c.signicat?.accountManagementUrl,
+      (c) => c.sources.signicat?.accountManagementUrl,
       'https://am.test',
     ],
-    ['SIGNICAT_USAGE_PATH', { ...signicat, SIGNICAT_USAGE_PATH: '/usage/' }, (c) => c.signicat?.usagePath, '/usage/'],
-    ['SIGNICAT_CLIENT_ID', signicat, (c) => c.signicat?.clientId, 'client'],
-    ['SIGNICAT_CLIENT_SECRET', signicat, (c) => c.signicat?.clientSecret, 'sig-secret-value'],
-    ['SIGNICAT_SCOPE', { ...signicat, SIGNICAT_SCOPE: 'signicat-api other' }, (c) => c.signicat?.scope, 'signicat-api other'],
-    ['ONOMONDO_BASE_URL', onomondo, (c) => c.onomondo, { baseUrl: 'https://api.onomondo.test', apiKey: 'ono-key-value' }],
-    ['FOURME_BASE_URL', fourme, (c) => c.fourme, { baseUrl: 'https://api.4me.test/v1', token: 'fourme-token-value', account: 'acme' }],
+    ['SIGNICAT_USAGE_PATH', { ...signicat, SIGNICAT_USAGE_PATH: '/usage/' }, (c) => c.sources.signicat?.usagePath, '/usage/'],
+    ['SIGNICAT_CLIENT_ID', signicat, (c) => c.sources.signicat?.clientId, 'client'],
+    ['SIGNICAT_CLIENT_SECRET', signicat, (c) => c.sources.signicat?.clientSecret, 'sig-secret-value'],
+    ['SIGNICAT_SCOPE', { ...signicat, SIGNICAT_SCOPE: 'signicat-api other' }, (c) => c.sources.signicat?.scope, 'signicat-api other'],
+    ['ONOMONDO_BASE_URL', onomondo, (c) => c.sources.onomondo, { baseUrl: 'https://api.onomondo.test', apiKey: 'ono-key-value' }],
+    [
+      'FOURME_BASE_URL',
+      fourme,
+      (c) => c.sources.fourme,
+      { baseUrl: 'https://api.4me.test/v1', token: 'fourme-token-value', account: 'acme' },
+    ],
     ['UPSTREAM_CONNECT_TIMEOUT_MS', { UPSTREAM_CONNECT_TIMEOUT_MS: '500' }, (c) => c.http.connectTimeoutMs, 500],
     [
       'UPSTREAM_RESPONSE_TIMEOUT_MS',
@@ -112,7 +116,7 @@ describe('loadConfig', () => {
   });
 
   it('derives Signicat’s token and account management URLs from its base URL', () => {
-    expect(loadConfig({ ...signicat, SIGNICAT_BASE_URL: 'https://api.signicat.com/' }).signicat).toEqual({
+    expect(loadConfig({ ...signicat, SIGNICAT_BASE_URL: 'https://api.signicat.com/' }).sources.signicat).toEqual({
       baseUrl: 'https://api.signicat.com',
       tokenUrl: 'https://api.signicat.com/auth/open/connect/token',
       accountManagementUrl: 'https://api.signicat.com/account-management',
@@ -125,9 +129,9 @@ describe('loadConfig', () => {
 
   it('configures each source on its own: the others stay simulated', () => {
     const config = loadConfig(onomondo);
-    expect(config.onomondo).toBeDefined();
-    expect(config.signicat).toBeUndefined();
-    expect(config.fourme).toBeUndefined();
+    expect(config.sources.onomondo).toBeDefined();
+    expect(config.sources.signicat).toBeUndefined();
+    expect(config.sources.fourme).toBeUndefined();
   });
 
   it.each([

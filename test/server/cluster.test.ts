@@ -68,6 +68,24 @@ describe('WORKERS=2', () => {
     expect(answer.data?.sims.nodes).toHaveLength(3);
   });
 
+  it('pages on with a cursor from the other worker: the primary gives every worker one cursor secret', async () => {
+    type Page = { sims: { nodes: { iccid: string }[]; pageInfo: { endCursor: string | null } } };
+    const iccids: string[] = [];
+    let after: string | null = null;
+    // Each operation on a new connection: the primary hands them to the two workers in turn.
+    for (let page = 0; page < 4; page++) {
+      const answer: { data?: Page; errors?: unknown[] } = await postOperation<Page>(
+        url,
+        `{ sims(first: 1${after ? `, after: ${JSON.stringify(after)}` : ''}) { nodes { iccid } pageInfo { endCursor } } }`,
+      );
+      expect(answer.errors).toBeUndefined();
+      iccids.push(...answer.data!.sims.nodes.map((sim) => sim.iccid));
+      after = answer.data!.sims.pageInfo.endCursor;
+    }
+    const firstFour = await postOperation<Page>(url, '{ sims(first: 4) { nodes { iccid } pageInfo { endCursor } } }');
+    expect(iccids).toEqual(firstFour.data?.sims.nodes.map((sim) => sim.iccid));
+  });
+
   it('replaces a worker killed with SIGKILL, and the new one answers', async () => {
     const before = await answeringPids(url, (seen) => seen.size >= 2);
     const [killed, survivor] = [...before] as [number, number];
