@@ -24,7 +24,6 @@ export interface Gateway {
   connected: ConnectedSources;
   /** Sources answered by simulators with demo data (embedded, or the primary's). */
   simulated: string[];
-  readiness: Readiness;
   /**
    * The SIGTERM sequence: `/ready` turns 503, the listener closes, requests in flight finish within `graceMs`, then
    * the vendor pools close. Resolves `true` when nothing had to be cut off.
@@ -66,7 +65,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app,
     connected,
     simulated,
-    readiness,
     async shutdown(graceMs) {
       readiness.markDraining();
       const finished = await http.drain(graceMs);

@@ -56,10 +56,6 @@ export class Readiness {
 
   constructor(private readonly options: ReadinessOptions) {}
 
-  get phase(): Phase {
-    return this.#phase;
-  }
-
   markReady(): void {
     if (this.#phase === 'starting') this.#phase = 'ready';
   }
