@@ -86,7 +86,7 @@ async function statementsWithPeople(fourme: FourmeClient, count: number): Promis
   return {
     statements: page.items.length,
     billableUsers: found.length,
-    distinctPeople: new Set(ids).size,
+    distinctPeople: new Set(found).size,
     missingPeople: ids.length - found.length,
   };
 }

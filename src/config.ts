@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import type { RateLimit } from './budgets/budget.js';
+import type { TtlPolicy } from './cache/ttl.js';
 import { env as variable } from './env.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
-import { sourceDefinitions, sourceNames, type SourceSettings } from './sources/registry.js';
+import { sourceDefinitions, sourceNames, type SourceName, type SourceSettings } from './sources/registry.js';
 import type { SimulatorSettings } from './sources/source.js';
 import type { HttpPolicy } from './upstream/http.js';
 
@@ -24,6 +26,12 @@ export interface Config {
   cursorSecret: Buffer | undefined;
   /** Each real vendor's settings; a source without settings is served by its simulator, in-process, with demo credentials. */
   sources: SourceSettings;
+  /** The upstream read cache; `enabled: false` sends every read to its vendor. */
+  cache: { enabled: boolean; maxBytes: number; ttl: TtlPolicy };
+  /** Redis shared by every replica (cache, single flight, budgets); `undefined`: each process alone. */
+  redis: { url: string; commandTimeoutMs: number } | undefined;
+  /** Our own call budget per vendor and credential; `undefined`: none of ours (the vendor's headers still count). */
+  rateLimits: Record<SourceName, RateLimit | undefined>;
   simulator: SimulatorSettings & {
     /** Interface `npm run simulate` listens on (`0.0.0.0` in a container, for the gateways in others). */
     host: string;
@@ -61,6 +69,15 @@ const environmentSchema = z
     UPSTREAM_MAX_CONNECTIONS: int(16, 1),
     UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
     UPSTREAM_BREAKER_COOLDOWN_MS: int(10000, 1),
+
+    CACHE: z.enum(['on', 'off']).default('on'),
+    CACHE_MAX_MB: int(32, 1),
+    CACHE_TTL_S: int(60),
+    CACHE_CLOSED_TTL_S: int(30 * 86_400),
+    CACHE_STALE_S: int(86_400),
+    CACHE_SETTLE_DAYS: int(3),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_TIMEOUT_MS: int(500, 1),
 
     PAGE_SIZE_DEFAULT: int(20, 1),
     PAGE_SIZE_MAX: int(100, 1),
@@ -100,7 +117,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   ];
   if (!parsed.success || !sources.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
-  const sourceEnv: Record<string, unknown> = sources.data;
+  // Each source reads its own variables from the raw environment, already validated above.
+  const sourceEnv: Record<string, unknown> = present;
   return {
     port: env.PORT,
     host: env.HOST,
@@ -123,6 +141,21 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     paging: { defaultSize: env.PAGE_SIZE_DEFAULT, maxSize: env.PAGE_SIZE_MAX },
     cursorSecret: env.CURSOR_SECRET === undefined ? undefined : Buffer.from(env.CURSOR_SECRET, 'utf8'),
+    cache: {
+      enabled: env.CACHE === 'on',
+      maxBytes: env.CACHE_MAX_MB * 1024 * 1024,
+      ttl: {
+        openTtlMs: env.CACHE_TTL_S * 1000,
+        closedTtlMs: env.CACHE_CLOSED_TTL_S * 1000,
+        settleMs: env.CACHE_SETTLE_DAYS * 86_400_000,
+        staleMs: env.CACHE_STALE_S * 1000,
+      },
+    },
+    redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL, commandTimeoutMs: env.REDIS_TIMEOUT_MS },
+    rateLimits: Object.fromEntries(sourceNames.map((name) => [name, sourceDefinitions[name].environment.rateLimit(sourceEnv)])) as Record<
+      SourceName,
+      RateLimit | undefined
+    >,
     sources: Object.fromEntries(
       sourceNames.flatMap((name) => {
         const { environment } = sourceDefinitions[name];

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from './errors.js';
 import { log } from './log.js';
 import type { GraphContext } from './schema/context.js';
-import { UpstreamBadResponseError, UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
+import { UpstreamBadResponseError, UpstreamCancelledError, UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
 
 /**
  * The one place errors become GraphQL errors: upstream and input errors keep their message and get a stable
@@ -59,6 +59,8 @@ export function useErrorLog(): Plugin<GraphContext, GraphContext> {
       if (!result || !('errors' in result)) return;
       for (const error of result.errors ?? []) {
         const cause = error instanceof GraphQLError ? rootCause(error) : error;
+        // A cancelled call is the client's leaving, not an incident.
+        if (cause instanceof UpstreamCancelledError) continue;
         if (cause instanceof UpstreamError) {
           log.warn('upstream error', { requestId: context.requestId, code: cause.code, source: cause.source, message: cause.message });
         } else if (error instanceof GraphQLError && error.extensions['code'] === 'INTERNAL_SERVER_ERROR') {

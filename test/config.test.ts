@@ -39,6 +39,13 @@ describe('loadConfig', () => {
       paging: { defaultSize: 20, maxSize: 100 },
       cursorSecret: undefined,
       sources: {},
+      cache: {
+        enabled: true,
+        maxBytes: 32 * 1024 * 1024,
+        ttl: { openTtlMs: 60_000, closedTtlMs: 30 * 86_400_000, settleMs: 3 * 86_400_000, staleMs: 86_400_000 },
+      },
+      redis: undefined,
+      rateLimits: { signicat: undefined, onomondo: { calls: 600, windowMs: 60_000 }, fourme: { calls: 3600, windowMs: 3_600_000 } },
       simulator: { latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
@@ -103,6 +110,17 @@ describe('loadConfig', () => {
     ['UPSTREAM_MAX_CONNECTIONS', { UPSTREAM_MAX_CONNECTIONS: '4' }, (c) => c.http.maxConnections, 4],
     ['UPSTREAM_BREAKER_THRESHOLD', { UPSTREAM_BREAKER_THRESHOLD: '2' }, (c) => c.http.breaker.failureThreshold, 2],
     ['UPSTREAM_BREAKER_COOLDOWN_MS', { UPSTREAM_BREAKER_COOLDOWN_MS: '250' }, (c) => c.http.breaker.cooldownMs, 250],
+    ['CACHE', { CACHE: 'off' }, (c) => c.cache.enabled, false],
+    ['CACHE_MAX_MB', { CACHE_MAX_MB: '2' }, (c) => c.cache.maxBytes, 2 * 1024 * 1024],
+    ['CACHE_TTL_S', { CACHE_TTL_S: '5' }, (c) => c.cache.ttl.openTtlMs, 5000],
+    ['CACHE_CLOSED_TTL_S', { CACHE_CLOSED_TTL_S: '3600' }, (c) => c.cache.ttl.closedTtlMs, 3_600_000],
+    ['CACHE_STALE_S', { CACHE_STALE_S: '0' }, (c) => c.cache.ttl.staleMs, 0],
+    ['CACHE_SETTLE_DAYS', { CACHE_SETTLE_DAYS: '1' }, (c) => c.cache.ttl.settleMs, 86_400_000],
+    ['REDIS_URL', { REDIS_URL: 'redis://127.0.0.1:6380/1' }, (c) => c.redis, { url: 'redis://127.0.0.1:6380/1', commandTimeoutMs: 500 }],
+    ['REDIS_TIMEOUT_MS', { REDIS_URL: 'rediss://redis.test', REDIS_TIMEOUT_MS: '100' }, (c) => c.redis?.commandTimeoutMs, 100],
+    ['SIGNICAT_RATE_LIMIT', { SIGNICAT_RATE_LIMIT: '100/1s' }, (c) => c.rateLimits.signicat, { calls: 100, windowMs: 1000 }],
+    ['ONOMONDO_RATE_LIMIT', { ONOMONDO_RATE_LIMIT: '300/60s' }, (c) => c.rateLimits.onomondo, { calls: 300, windowMs: 60_000 }],
+    ['FOURME_RATE_LIMIT', { FOURME_RATE_LIMIT: '1000/3600s' }, (c) => c.rateLimits.fourme, { calls: 1000, windowMs: 3_600_000 }],
     ['PAGE_SIZE_DEFAULT', { PAGE_SIZE_DEFAULT: '5' }, (c) => c.paging.defaultSize, 5],
     ['PAGE_SIZE_MAX', { PAGE_SIZE_MAX: '500' }, (c) => c.paging.maxSize, 500],
     ['SIMULATOR_TODAY', { SIMULATOR_TODAY: '2026-01-31' }, (c) => c.simulator.today, '2026-01-31'],
@@ -153,6 +171,15 @@ describe('loadConfig', () => {
     ['SIMULATOR_TODAY', '2026-13-01'],
     ['SIMULATOR_LATENCY_MS', '-1'],
     ['FOURME_SIMULATOR_PORT', '65536'],
+    ['CACHE', 'hunter2'],
+    ['CACHE_MAX_MB', '0'],
+    ['CACHE_TTL_S', '-5'],
+    ['REDIS_URL', 'http://hunter2@redis.test'],
+    ['REDIS_TIMEOUT_MS', '0'],
+    ['ONOMONDO_RATE_LIMIT', '12/60'],
+    ['ONOMONDO_RATE_LIMIT', '12/1m'],
+    ['FOURME_RATE_LIMIT', '0/3600s'],
+    ['SIGNICAT_RATE_LIMIT', 'hunter2/60s'],
   ])('rejects %s=%s, naming the variable and not the value', (name, value) => {
     const environment = { ...signicat, ...onomondo, ...fourme, [name]: value };
     const message = configError(environment);

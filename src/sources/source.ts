@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RateLimit } from '../budgets/budget.js';
 import type { Simulator } from '../simulator/server.js';
 import type { CallOptions, HttpPolicy } from '../upstream/http.js';
 
@@ -29,10 +30,12 @@ export interface SourceDefinition<Settings, Client extends SourceClient, Loaders
     baseUrl: string;
     /** Variables required together with the base URL. */
     credentials: readonly string[];
-    /** The settings read from the validated variables (called only when the base URL is set). */
-    settings(variables: Record<string, unknown>): Settings;
+    /** The settings read from the (validated) environment; called only when the base URL is set. */
+    settings(environment: Record<string, unknown>): Settings;
     /** Port of the simulator under `npm run simulate`. */
     simulatorPort: { variable: string; port: number };
+    /** Our budget of calls to the vendor per credential, from the source's `…_RATE_LIMIT` variable. */
+    rateLimit(environment: Record<string, unknown>): RateLimit | undefined;
   };
   /** The simulator serving the vendor's API with seeded demo data. */
   createSimulator(settings: SimulatorSettings): Simulator;

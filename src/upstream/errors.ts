@@ -5,7 +5,8 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_UNAUTHORIZED'
   | 'UPSTREAM_NOT_FOUND'
   | 'UPSTREAM_BAD_REQUEST'
-  | 'UPSTREAM_BAD_RESPONSE';
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_CANCELLED';
 
 export interface UpstreamErrorDetails {
   /** The vendor, as its source registers itself (`onomondo`). */
@@ -83,4 +84,9 @@ export class UpstreamBadResponseError extends UpstreamError {
     this.recordPath = details.recordPath;
     this.fieldPath = details.fieldPath;
   }
+}
+
+/** The caller gave up (its client disconnected) before the vendor answered: no verdict on the vendor. */
+export class UpstreamCancelledError extends UpstreamError {
+  readonly code = 'UPSTREAM_CANCELLED';
 }

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import {
   UpstreamBadRequestError,
   UpstreamBadResponseError,
+  UpstreamCancelledError,
   UpstreamError,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
@@ -211,12 +212,14 @@ export class Upstream {
       this.#breaker.onSuccess();
       return response;
     } catch (error) {
+      // A caller that gave up (a client disconnect, the operation's time limit) says nothing about the vendor's health.
+      if (signal.aborted && !deadline.aborted) {
+        this.#breaker.onNeutral();
+        throw cancellation(signal.reason, details);
+      }
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
-      // A caller that gave up (e.g. a client disconnect) says nothing about the vendor's health.
-      const callerAborted = options.signal?.aborted === true && !deadline.aborted;
-      if (!callerAborted) this.#lastError = { code: mapped.code, at: new Date(this.#clock.now()) };
-      if (!callerAborted && (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError))
-        this.#breaker.onFailure();
+      this.#lastError = { code: mapped.code, at: new Date(this.#clock.now()) };
+      if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
       else this.#breaker.onNeutral();
       throw mapped;
     }
@@ -354,6 +357,12 @@ export class Upstream {
     if (isNetworkError(error)) return new UpstreamUnavailableError(`connection failed (${errorCode(error)})`, details);
     return new UpstreamUnavailableError('request failed', details);
   }
+}
+
+/** Why a call stopped when its caller aborted it: the caller's own coded reason (its time limit), or a cancellation. */
+function cancellation(reason: unknown, details: { source: string; endpoint: string }): Error {
+  if (reason instanceof Error && typeof (reason as { code?: unknown }).code === 'string') return reason;
+  return new UpstreamCancelledError('the call was cancelled before the vendor answered', details);
 }
 
 function rejectedRecord(rejection: Rejection, details: { source: string; endpoint: string; status: number }): RejectedRecord {

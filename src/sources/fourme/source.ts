@@ -17,6 +17,8 @@ const variables = {
   FOURME_TOKEN: env.secret.optional(),
   FOURME_ACCOUNT: env.secret.optional(),
   FOURME_SIMULATOR_PORT: env.port(4103),
+  /** Our share of the vendor's published quota: never more in any window of that length. */
+  FOURME_RATE_LIMIT: env.rateLimit.prefault('3600/3600s'),
 };
 
 /** Account usage statements: the 4me API. */
@@ -30,6 +32,7 @@ export const fourmeSource: SourceDefinition<FourmeSettings, FourmeClient, Fourme
       const read = z.object(variables).parse(values);
       return { baseUrl: read.FOURME_BASE_URL ?? '', token: read.FOURME_TOKEN ?? '', account: read.FOURME_ACCOUNT ?? '' };
     },
+    rateLimit: (values) => z.object(variables).parse(values).FOURME_RATE_LIMIT,
     simulatorPort: { variable: 'FOURME_SIMULATOR_PORT', port: 4103 },
   },
   createSimulator: (settings) => createFourmeSimulator(settings),

@@ -14,6 +14,8 @@ const variables = {
   ONOMONDO_BASE_URL: env.url.optional(),
   ONOMONDO_API_KEY: env.secret.optional(),
   ONOMONDO_SIMULATOR_PORT: env.port(4102),
+  /** Our share of the vendor's published quota: never more in any window of that length. */
+  ONOMONDO_RATE_LIMIT: env.rateLimit.prefault('600/60s'),
 };
 
 /** SIM usage: the Onomondo API. */
@@ -27,6 +29,7 @@ export const onomondoSource: SourceDefinition<OnomondoSettings, OnomondoClient, 
       const read = z.object(variables).parse(values);
       return { baseUrl: read.ONOMONDO_BASE_URL ?? '', apiKey: read.ONOMONDO_API_KEY ?? '' };
     },
+    rateLimit: (values) => z.object(variables).parse(values).ONOMONDO_RATE_LIMIT,
     simulatorPort: { variable: 'ONOMONDO_SIMULATOR_PORT', port: 4102 },
   },
   createSimulator: (settings) => createOnomondoSimulator(settings),

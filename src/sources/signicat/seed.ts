@@ -240,14 +240,24 @@ function seedAccountSeries(
     .sort((a, b) => compareText(a.product.usageType, b.product.usageType));
 }
 
-/** How much of a product's completed volume ends in another state, on how many days, and which days at all. */
-const OTHER_STATES: readonly { state: SignicatUsageState; share: number; dayChance: number; lastDays?: number; authOnly?: boolean }[] = [
+/**
+ * Usage in states other than completed: which share of a series has any (`seriesChance`), on which days
+ * (`dayChance`, or only the last days), and how much of the completed volume it amounts to.
+ */
+const OTHER_STATES: readonly {
+  state: SignicatUsageState;
+  seriesChance: number;
+  share: number;
+  dayChance: number;
+  lastDays?: number;
+  authOnly?: boolean;
+}[] = [
   // Transactions still in progress: only in the last two days.
-  { state: 'started', share: 0.02, dayChance: 1, lastDays: 2 },
-  { state: 'loaded', share: 0.01, dayChance: 1, lastDays: 2 },
-  { state: 'userAborted', share: 0.04, dayChance: 0.5, authOnly: true },
+  { state: 'started', seriesChance: 0.3, share: 0.02, dayChance: 1, lastDays: 2 },
+  { state: 'loaded', seriesChance: 0.3, share: 0.01, dayChance: 1, lastDays: 2 },
+  { state: 'userAborted', seriesChance: 0.3, share: 0.04, dayChance: 0.03, authOnly: true },
   // Reported but not invoiced.
-  { state: 'failed', share: 0.02, dayChance: 0.3 },
+  { state: 'failed', seriesChance: 0.3, share: 0.02, dayChance: 0.02 },
 ];
 
 /** Each completed series followed by its series in the other states, in the vendor's state order. */
@@ -255,6 +265,7 @@ function withOtherStates(random: SeededRandom, completed: readonly SignicatUsage
   return completed.flatMap((series) => {
     const others = OTHER_STATES.filter((other) => !other.authOnly || series.product.unitOfMeasure === 'Authentications').flatMap(
       (other) => {
+        if (!random.chance(other.seriesChance)) return [];
         const counts = new Uint32Array(series.counts.length);
         const firstDay = other.lastDays === undefined ? 0 : series.counts.length - other.lastDays;
         for (let day = firstDay; day < counts.length; day++) {

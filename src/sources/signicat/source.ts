@@ -26,6 +26,8 @@ const variables = {
   SIGNICAT_CLIENT_SECRET: env.secret.optional(),
   SIGNICAT_SCOPE: z.string().min(1).default('signicat-api'),
   SIGNICAT_SIMULATOR_PORT: env.port(4101),
+  /** Our budget of calls against the vendor (it publishes no quota): none unless set. */
+  SIGNICAT_RATE_LIMIT: env.rateLimit.optional(),
 };
 
 /** Identity-platform usage: Signicat's Usage API and Account Management API. */
@@ -48,6 +50,7 @@ export const signicatSource: SourceDefinition<SignicatSettings, SignicatClient, 
         scope: read.SIGNICAT_SCOPE,
       };
     },
+    rateLimit: (values) => z.object(variables).parse(values).SIGNICAT_RATE_LIMIT,
     simulatorPort: { variable: 'SIGNICAT_SIMULATOR_PORT', port: 4101 },
   },
   createSimulator: (settings) => createSignicatSimulator(settings),
