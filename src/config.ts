@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimit } from './budgets/budget.js';
 import type { TtlPolicy } from './cache/ttl.js';
@@ -14,6 +15,12 @@ export interface Config {
   logLevel: LogLevel;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
+  /** Processes serving the port (`node:cluster`); 1 runs the gateway in this process alone. */
+  workers: number;
+  /** How long requests in flight may run on after SIGTERM or SIGINT before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** Responses at least this large are compressed (brotli or gzip, by `accept-encoding`). */
+  compressionThresholdBytes: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
   /** What one operation may cost: vendor calls, answer size, list arguments. */
@@ -29,6 +36,8 @@ export interface Config {
   /** Our own call budget per vendor and credential; `undefined`: none of ours (the vendor's headers still count). */
   rateLimits: Record<SourceName, RateLimit | undefined>;
   simulator: SimulatorSettings & {
+    /** Interface `npm run simulate` listens on (`0.0.0.0` in a container, for the gateways in others). */
+    host: string;
     /** Ports `npm run simulate` listens on. */
     ports: Record<string, number>;
   };
@@ -47,6 +56,13 @@ const environmentSchema = z
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     MAX_CONCURRENT_OPERATIONS: int(4, 1),
+    WORKERS: z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,2})$/, 'must be "auto" or a whole number from 1 to 999')
+      .default('1')
+      .transform((value) => (value === 'auto' ? availableParallelism() : Number(value))),
+    SHUTDOWN_GRACE_MS: int(10000),
+    COMPRESSION_THRESHOLD_BYTES: int(1024),
 
     UPSTREAM_CONNECT_TIMEOUT_MS: int(2000, 1),
     UPSTREAM_RESPONSE_TIMEOUT_MS: int(8000, 1),
@@ -75,6 +91,7 @@ const environmentSchema = z
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
+    SIMULATOR_HOST: z.string().trim().min(1).default('127.0.0.1'),
   })
   .refine((env) => env.PAGE_SIZE_DEFAULT <= env.PAGE_SIZE_MAX, { path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
 
@@ -113,6 +130,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
+    workers: env.WORKERS,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    compressionThresholdBytes: env.COMPRESSION_THRESHOLD_BYTES,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: env.UPSTREAM_RESPONSE_TIMEOUT_MS,
@@ -157,6 +177,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     simulator: {
       ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
       latencyMs: env.SIMULATOR_LATENCY_MS,
+      host: env.SIMULATOR_HOST,
       ports: Object.fromEntries(
         sourceNames.map((name) => {
           const { simulatorPort } = sourceDefinitions[name].environment;

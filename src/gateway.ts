@@ -1,47 +1,98 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import { setLogLevel } from './log.js';
-import { connectSources, type ConnectedSources } from './sources/connect.js';
+import { createHttpServer, graphqlUrl } from './http-server.js';
+import { log, setLogLevel } from './log.js';
+import { Readiness, type DependencyCheck } from './readiness.js';
 import { CursorCodec } from './schema/paging/cursor.js';
+import { connectSources, type ConnectedSources } from './sources/connect.js';
+import { sourceDefinitions, type SourceName, type SourceSettings } from './sources/registry.js';
+import { collectUpstreams } from './upstream/http.js';
 import { createApp, type App } from './yoga.js';
+
+/** What a cluster worker gets from its primary, so that every worker behaves as one gateway. */
+export interface GatewayOptions {
+  /** The primary's simulators, by source: sources the configuration leaves unset use these instead of their own. */
+  simulators?: Partial<Record<SourceName, string>>;
+  /** Signs cursors when `CURSOR_SECRET` is unset, so that a cursor from one worker pages on every other. */
+  cursorSecret?: Buffer;
+}
 
 export interface Gateway {
   /** `http://host:port/graphql` */
   url: string;
   app: App;
   connected: ConnectedSources;
+  /** Sources answered by simulators with demo data (embedded, or the primary's). */
+  simulated: string[];
+  /**
+   * The SIGTERM sequence: `/ready` turns 503, the listener closes, requests in flight finish within `graceMs`, then
+   * the vendor pools close. Resolves `true` when nothing had to be cut off.
+   */
+  shutdown(graceMs: number): Promise<boolean>;
+  /** Closes at once (tests). */
   close(): Promise<void>;
 }
 
-/** Connects the sources, builds the app and listens. */
-export async function startGateway(config: Config): Promise<Gateway> {
+/** Connects the sources, builds the app and listens; `/ready` answers 200 from then on. */
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   setLogLevel(config.logLevel);
-  const connected = await connectSources(config);
+  const shared = options.simulators ?? {};
+  const { result: connected, upstreams } = await collectUpstreams(() =>
+    connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
+  );
+  const simulated = [...connected.simulators.map((simulator) => simulator.source), ...Object.keys(shared)];
+  // What /ready checks besides the process's own phase. Redis, once configured, adds its ping here.
+  const dependencies: DependencyCheck[] = [];
+  const readiness = new Readiness({
+    upstreams: () => upstreams.map((upstream) => upstream.health),
+    simulated: new Set(simulated),
+    dependencies,
+  });
   // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
-  const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32));
-  const app = createApp(connected.clients, {
-    paging: { limits: config.paging, cursors },
-    costs: config.costs,
-    maxConcurrentOperations: config.maxConcurrentOperations,
-  });
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const cursors = new CursorCodec(config.cursorSecret ?? options.cursorSecret ?? randomBytes(32));
+  const app = createApp(
+    connected.clients,
+    { paging: { limits: config.paging, cursors }, costs: config.costs, maxConcurrentOperations: config.maxConcurrentOperations },
+    readiness,
+  );
+  const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
+  let port: number;
+  try {
+    ({ port } = await http.listen(config.port, config.host));
+  } catch (error) {
+    await connected.close();
+    throw error;
+  }
+  readiness.markReady();
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: graphqlUrl(config.host, port),
     app,
     connected,
+    simulated,
+    async shutdown(graceMs) {
+      readiness.markDraining();
+      const finished = await http.drain(graceMs);
+      if (!finished) {
+        log.warn('shutdown grace ran out: requests still in flight were cut off', { graceMs });
+        // Pools would wait for the vendor calls of the requests just cut off; the process is about to exit anyway.
+        return false;
+      }
+      await connected.close();
+      return true;
+    },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
       await connected.close();
     },
   };
+}
+
+/** The configured sources, plus the shared simulators' settings for those left unset. */
+function withSimulators(configured: SourceSettings, simulators: Partial<Record<SourceName, string>>): SourceSettings {
+  const sources: Record<string, unknown> = { ...configured };
+  for (const [name, url] of Object.entries(simulators) as [SourceName, string][]) {
+    sources[name] ??= sourceDefinitions[name].simulatedSettings(url);
+  }
+  // Each entry is its own source's settings: the mapped type says what the loop cannot.
+  return sources as SourceSettings;
 }

@@ -3,7 +3,7 @@ import { createFourmeSimulator, fourmeDemoCredentials, fourmeSimulatedSettings }
 import { createOnomondoSimulator, onomondoDemoCredentials } from './sources/onomondo/simulator.js';
 import { createSignicatSimulator, signicatDemoCredentials } from './sources/signicat/simulator.js';
 
-/** `npm run simulate`: the three simulated vendor APIs on fixed loopback ports, for pointing the gateway (or anything else) at. */
+/** `npm run simulate`: the three simulated vendor APIs on fixed ports (loopback unless `SIMULATOR_HOST` says otherwise), for pointing the gateway (or anything else) at. */
 try {
   const { simulator: settings } = loadConfig();
   const options = { latencyMs: settings.latencyMs, ...(settings.today ? { today: settings.today } : {}) };
@@ -11,9 +11,9 @@ try {
   const onomondo = createOnomondoSimulator(options);
   const fourme = createFourmeSimulator(options);
   const [signicatUrl, onomondoUrl, fourmeUrl] = await Promise.all([
-    signicat.start(settings.ports.signicat),
-    onomondo.start(settings.ports.onomondo),
-    fourme.start(settings.ports.fourme),
+    signicat.start(settings.ports.signicat, settings.host),
+    onomondo.start(settings.ports.onomondo, settings.host),
+    fourme.start(settings.ports.fourme, settings.host),
   ]);
   console.log(`Simulated upstreams (control endpoints under /__control/ on each):
   signicat  ${signicatUrl}   client ${signicatDemoCredentials.clientId} / ${signicatDemoCredentials.clientSecret}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
 import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
+import { useReadiness, type Readiness } from './readiness.js';
 import { createGraphContext, type GraphContext } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
@@ -15,8 +16,8 @@ export interface AppSettings {
   maxConcurrentOperations: number;
 }
 
-/** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(clients: Clients, settings: AppSettings) {
+/** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
+export function createApp(clients: Clients, settings: AppSettings, readiness: Readiness) {
   const requestIds = new WeakMap<Request, string>();
   return createYoga<Record<string, unknown>, GraphContext>({
     schema,
@@ -35,6 +36,7 @@ export function createApp(clients: Clients, settings: AppSettings) {
     },
     maskedErrors: { maskError },
     plugins: [
+      useReadiness(readiness),
       useAdmissionLimit(settings.maxConcurrentOperations, '/graphql'),
       useOperationCost(settings.costs),
       useNoticeErrors(),

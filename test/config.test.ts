@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { cleanEnvironment, spawnNpm } from './support/process.js';
@@ -20,6 +21,9 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       logLevel: 'info',
       maxConcurrentOperations: 4,
+      workers: 1,
+      shutdownGraceMs: 10000,
+      compressionThresholdBytes: 1024,
       http: {
         connectTimeoutMs: 2000,
         headersTimeoutMs: 8000,
@@ -43,7 +47,7 @@ describe('loadConfig', () => {
       },
       redis: undefined,
       rateLimits: { signicat: undefined, onomondo: { calls: 600, windowMs: 60_000 }, fourme: { calls: 3600, windowMs: 3_600_000 } },
-      simulator: { latencyMs: 0, ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
+      simulator: { latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
 
@@ -66,6 +70,10 @@ describe('loadConfig', () => {
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
     ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
     ['MAX_CONCURRENT_OPERATIONS', { MAX_CONCURRENT_OPERATIONS: '4' }, (c) => c.maxConcurrentOperations, 4],
+    ['WORKERS', { WORKERS: '3' }, (c) => c.workers, 3],
+    ['WORKERS', { WORKERS: 'auto' }, (c) => c.workers, availableParallelism()],
+    ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '2500' }, (c) => c.shutdownGraceMs, 2500],
+    ['COMPRESSION_THRESHOLD_BYTES', { COMPRESSION_THRESHOLD_BYTES: '0' }, (c) => c.compressionThresholdBytes, 0],
     ['SIGNICAT_BASE_URL', signicat, (c) => c.sources.signicat?.baseUrl, 'https://api.signicat.test'],
     [
       'SIGNICAT_TOKEN_URL',
@@ -118,6 +126,7 @@ describe('loadConfig', () => {
     ['PAGE_SIZE_MAX', { PAGE_SIZE_MAX: '500' }, (c) => c.paging.maxSize, 500],
     ['SIMULATOR_TODAY', { SIMULATOR_TODAY: '2026-01-31' }, (c) => c.simulator.today, '2026-01-31'],
     ['SIMULATOR_LATENCY_MS', { SIMULATOR_LATENCY_MS: '40' }, (c) => c.simulator.latencyMs, 40],
+    ['SIMULATOR_HOST', { SIMULATOR_HOST: '0.0.0.0' }, (c) => c.simulator.host, '0.0.0.0'],
     ['SIGNICAT_SIMULATOR_PORT', { SIGNICAT_SIMULATOR_PORT: '5101' }, (c) => c.simulator.ports.signicat, 5101],
     ['ONOMONDO_SIMULATOR_PORT', { ONOMONDO_SIMULATOR_PORT: '5102' }, (c) => c.simulator.ports.onomondo, 5102],
     ['FOURME_SIMULATOR_PORT', { FOURME_SIMULATOR_PORT: '5103' }, (c) => c.simulator.ports.fourme, 5103],
@@ -154,6 +163,10 @@ describe('loadConfig', () => {
     ['SIGNICAT_TOKEN_URL', 'hunter2'],
     ['SIGNICAT_USAGE_PATH', 'usage-hunter2'],
     ['UPSTREAM_CONNECT_TIMEOUT_MS', '0'],
+    ['WORKERS', '0'],
+    ['WORKERS', 'all-hunter2'],
+    ['SHUTDOWN_GRACE_MS', '-5'],
+    ['COMPRESSION_THRESHOLD_BYTES', '1kb'],
     ['UPSTREAM_MAX_ATTEMPTS', '11'],
     ['UPSTREAM_DEADLINE_MS', 'soon'],
     ['SIMULATOR_TODAY', '2026-13-01'],

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -114,6 +115,25 @@ export interface UpstreamOptions {
   random?: () => number;
 }
 
+/** What `/ready` reports of one upstream: whether its breaker fails calls fast, and its most recent failure. */
+export interface UpstreamHealth {
+  source: string;
+  breakerOpen: boolean;
+  lastError: { code: UpstreamError['code']; at: Date } | undefined;
+}
+
+const created = new AsyncLocalStorage<Upstream[]>();
+
+/**
+ * Runs `create` and returns, with its result, every {@link Upstream} constructed inside it: how the gateway finds
+ * the upstreams its sources built, to report their health, without each client handing them out.
+ */
+export async function collectUpstreams<T>(create: () => Promise<T>): Promise<{ result: T; upstreams: Upstream[] }> {
+  const upstreams: Upstream[] = [];
+  const result = await created.run(upstreams, create);
+  return { result, upstreams };
+}
+
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 /** Timeouts of one attempt, as opposed to the call's deadline: worth another attempt while the deadline allows. */
 const ATTEMPT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
@@ -130,8 +150,10 @@ export class Upstream {
   readonly #breaker: CircuitBreaker;
   readonly #clock: Clock;
   readonly #random: () => number;
+  #lastError: UpstreamHealth['lastError'];
 
   constructor(private readonly options: UpstreamOptions) {
+    created.getStore()?.push(this);
     const url = new URL(options.baseUrl);
     this.source = options.source;
     this.#basePath = url.pathname.replace(/\/+$/, '');
@@ -168,6 +190,10 @@ export class Upstream {
     return this.#pool.close();
   }
 
+  get health(): UpstreamHealth {
+    return { source: this.source, breakerOpen: this.#breaker.isOpen, lastError: this.#lastError };
+  }
+
   async #call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     template: string,
@@ -199,6 +225,7 @@ export class Upstream {
         throw error.reason;
       }
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
+      this.#lastError = { code: mapped.code, at: new Date(this.#clock.now()) };
       if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
       else this.#breaker.onNeutral();
       throw mapped;
