@@ -1,6 +1,6 @@
 /** Errors the gateway raises about the request itself (not about an upstream); each has a stable code. */
 export abstract class GatewayError extends Error {
-  abstract readonly code: 'BAD_USER_INPUT' | 'INVALID_CURSOR';
+  abstract readonly code: 'BAD_USER_INPUT' | 'INVALID_CURSOR' | 'UPSTREAM_CALL_LIMIT_EXCEEDED';
 }
 
 /** An argument the client sent cannot be used: negative or oversized page sizes, malformed ids, bad dates. */

@@ -1,3 +1,5 @@
+import { GatewayError } from '../errors.js';
+
 /**
  * One operation's allowance of vendor calls (`MAX_OPERATION_UPSTREAM_CALLS`): the same number the planner refused
  * operations above before execution is a hard cap while it runs, so an estimate that fell short cannot turn into a
@@ -27,7 +29,7 @@ export class OperationBudget {
 }
 
 /** An operation asked for more vendor calls than it may make: the fields past the cap fail, the rest stands. */
-export class OperationBudgetExceededError extends Error {
+export class OperationBudgetExceededError extends GatewayError {
   readonly code = 'UPSTREAM_CALL_LIMIT_EXCEEDED';
   override name = 'OperationBudgetExceededError';
 

@@ -1,6 +1,12 @@
 import { BadUserInputError } from '../errors.js';
 import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
-import type { OnomondoDataLimit, OnomondoSim, OnomondoSimNetwork, OnomondoTechnologies } from '../sources/onomondo/schemas.js';
+import {
+  iccidForm,
+  type OnomondoDataLimit,
+  type OnomondoSim,
+  type OnomondoSimNetwork,
+  type OnomondoTechnologies,
+} from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
@@ -149,7 +155,10 @@ builder.queryFields((t) => ({
     extensions: { plan: batchedPlan('onomondo.sim', PAGE_LIMIT) },
     resolve: (_root, args, context) => {
       if ((args.id == null) === (args.iccid == null)) throw new BadUserInputError('give exactly one of `id` and `iccid`');
-      return args.id ? localId(args.id, 'Sim') : context.loaders.onomondo.simByIccid.load(args.iccid ?? '');
+      if (args.id) return localId(args.id, 'Sim');
+      const iccid = args.iccid ?? '';
+      if (!iccidForm.test(iccid)) throw new BadUserInputError('`iccid` must be the 18 to 22 digits printed on the SIM');
+      return context.loaders.onomondo.simByIccid.load(iccid);
     },
   }),
 }));

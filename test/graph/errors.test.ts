@@ -96,11 +96,6 @@ describe('invalid arguments', () => {
     { name: 'an organisation id where a SIM id belongs', query: `{ sim(id: "${organizationId}") { iccid } }`, path: ['sim'] },
     { name: 'a global id of a type the graph does not have', query: `{ node(id: "${globalId('Invoice', '1')}") { id } }`, path: ['node'] },
     {
-      name: 'a global id of a type that is no node',
-      query: `{ nodes(ids: ["${organizationId}", "${globalId('PageInfo', '1')}"]) { id } }`,
-      path: ['nodes'],
-    },
-    {
       name: 'a SIM usage period that is no period',
       query: '{ simUsage(filter: { period: "last week" }) { nodes { bytes } } }',
       path: ['simUsage'],

@@ -70,3 +70,6 @@ export const fourmeErrorSchema = z.object({
   errors: z.array(z.unknown()).optional(),
 });
 export type FourmeError = z.infer<typeof fourmeErrorSchema>;
+
+/** The form of the vendor's record ids: positive integers. */
+export const recordIdForm = /^[1-9]\d{0,15}$/;

@@ -139,3 +139,8 @@ export const tagSearchSchema = z.object({
   result: tolerantArray('result', tagSchema),
 });
 export type OnomondoTagSearch = z.infer<typeof tagSearchSchema>;
+
+/** The forms of the vendor's ids: 9-digit SIM ids, ICCIDs (18 to 22 digits), UUID tag ids. */
+export const simIdForm = /^\d{9}$/;
+export const iccidForm = /^\d{18,22}$/;
+export const tagIdForm = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -107,3 +107,7 @@ export type SignicatAccountListBody = z.infer<typeof accountListSchema>;
 
 export const organizationListSchema = z.object({ data: tolerantArray('data', organizationSchema), next: z.string().nullable() });
 export type SignicatOrganizationListBody = z.infer<typeof organizationListSchema>;
+
+/** The forms of the vendor's ids (`o-p-…`, `a-ppge-…`, sandbox `a-spge-…`): anything else never reaches it. */
+export const organizationIdForm = /^o-[a-z]{1,10}-[A-Za-z0-9]{1,64}$/;
+export const accountIdForm = /^a-[a-z]{1,10}-[A-Za-z0-9]{1,64}$/;
