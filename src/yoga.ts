@@ -30,8 +30,7 @@ export function createApp(clients: Clients, settings: AppSettings, readiness: Re
       return createGraphContext(
         clients,
         { paging: settings.paging, maxUpstreamCalls: settings.costs.maxUpstreamCalls },
-        requestId,
-        request.signal,
+        { requestId, scopes: DEMO_SCOPES, signal: request.signal },
       );
     },
     maskedErrors: { maskError },
@@ -51,6 +50,9 @@ export function createApp(clients: Clients, settings: AppSettings, readiness: Re
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The demo's anonymous caller reads everything. */
+const DEMO_SCOPES: ReadonlySet<string> = new Set(['usage:read', 'usage:all']);
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 

@@ -6,9 +6,10 @@ import { localId } from './node-id.js';
 import { Organization } from './organization.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
-import { resolveCursorConnection } from './paging/tokens.js';
+import { resolveConnection } from './paging/connection.js';
 import { batchedPlan, listPlan, sharedWindowsPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
+import { visibleAccountList, visibleAccounts } from './visible.js';
 
 const Cloud = vendorEnum('Cloud', 'The cloud an account’s services run in.', {
   GCP: { value: 'GCP', description: 'Google Cloud Platform.' },
@@ -17,7 +18,7 @@ const Cloud = vendorEnum('Cloud', 'The cloud an account’s services run in.', {
 
 export const Account = builder.loadableNodeRef('Account', {
   id: { resolve: (account: SignicatAccount) => account.id },
-  load: (ids: string[], context) => context.loaders.signicat.account.loadMany(ids),
+  load: (ids: string[], context) => visibleAccounts(context, ids),
 });
 
 export const AccountConnection = builder.connectionObject(
@@ -68,7 +69,7 @@ Account.implement({
         resolve: (account, args, context) => {
           const query = identityUsageQuery(args);
           return resolveOffsetConnection(
-            connectionRequest(args, context.paging, 'Account.identityUsage', [account.id, query]),
+            connectionRequest(args, context, 'Account.identityUsage', [account.id, query]),
             context.loaders.signicat.accountUsage(account.id, account.organization?.id ?? null, query),
           );
         },
@@ -85,8 +86,8 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Every account the credentials can see.',
       extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
-      resolve: (_root, args, context) =>
-        resolveCursorConnection(connectionRequest(args, context.paging, 'Query.accounts', null), context.loaders.signicat.accounts),
+      resolve: async (_root, args, context) =>
+        resolveConnection(connectionRequest(args, context, 'Query.accounts', null), await visibleAccountList(context)),
     },
     AccountConnection,
   ),

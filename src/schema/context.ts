@@ -1,3 +1,4 @@
+import { Visibility } from '../auth/visibility.js';
 import { OperationBudget } from '../budgets/operation.js';
 import { lazyLoaders, type Clients, type Loaders } from '../sources/registry.js';
 import { NoticeCollector } from './notices.js';
@@ -13,6 +14,8 @@ export interface GraphContext {
   notices: NoticeCollector;
   /** The operation's allowance of vendor calls, charged by every call its loaders make. */
   budget: OperationBudget;
+  /** What the caller's scopes let it see. */
+  visibility: Visibility;
 }
 
 export interface OperationSettings {
@@ -21,13 +24,21 @@ export interface OperationSettings {
   maxUpstreamCalls: number;
 }
 
-export function createGraphContext(clients: Clients, settings: OperationSettings, requestId: string, signal?: AbortSignal): GraphContext {
+/** What one request brings: its id, its caller's scopes and its abort signal. */
+export interface RequestScope {
+  requestId: string;
+  scopes: ReadonlySet<string>;
+  signal?: AbortSignal | undefined;
+}
+
+export function createGraphContext(clients: Clients, settings: OperationSettings, request: RequestScope): GraphContext {
   const budget = new OperationBudget(settings.maxUpstreamCalls);
   return {
-    requestId,
+    requestId: request.requestId,
     paging: settings.paging,
-    loaders: lazyLoaders(clients, { signal, budget }),
+    loaders: lazyLoaders(clients, { signal: request.signal, budget }),
     notices: new NoticeCollector(),
     budget,
+    visibility: new Visibility(request.scopes),
   };
 }

@@ -13,12 +13,14 @@ import {
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
+import { resolveConnection } from './paging/connection.js';
 import { resolveCursorConnection } from './paging/tokens.js';
 import { batchedPlan, listPlan, readOncePlan } from './plans.js';
+import { visibleOrganizations, visibleTopOrganizations } from './visible.js';
 
 export const Organization = builder.loadableNodeRef('Organization', {
   id: { resolve: (organization: SignicatOrganization) => organization.id },
-  load: (ids: string[], context) => context.loaders.signicat.organization.loadMany(ids),
+  load: (ids: string[], context) => visibleOrganizations(context, ids),
 });
 
 export const OrganizationConnection = builder.connectionObject(
@@ -52,7 +54,7 @@ Organization.implement({
         extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
         resolve: (organization, args, context) =>
           resolveCursorConnection(
-            connectionRequest(args, context.paging, 'Organization.children', organization.id),
+            connectionRequest(args, context, 'Organization.children', organization.id),
             context.loaders.signicat.childOrganizations(organization.id),
           ),
       },
@@ -68,7 +70,7 @@ Organization.implement({
         resolve: async (organization, args, context) => {
           const accounts = await context.loaders.signicat.everyAccount();
           return resolveOffsetConnection(
-            connectionRequest(args, context.paging, 'Organization.accounts', organization.id),
+            connectionRequest(args, context, 'Organization.accounts', organization.id),
             arrayList(accounts.filter((account) => account.organization?.id === organization.id)),
           );
         },
@@ -93,7 +95,7 @@ Organization.implement({
             ...(args.includeChildOrganizations ? { includeChildOrganizations: true } : {}),
           };
           return resolveOffsetConnection(
-            connectionRequest(args, context.paging, 'Organization.identityUsage', [organization.id, query]),
+            connectionRequest(args, context, 'Organization.identityUsage', [organization.id, query]),
             context.loaders.signicat.organizationUsage(organization.id, query),
           );
         },
@@ -110,11 +112,8 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Top-level organisations the credentials can see.',
       extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
-      resolve: (_root, args, context) =>
-        resolveCursorConnection(
-          connectionRequest(args, context.paging, 'Query.organizations', null),
-          context.loaders.signicat.organizations,
-        ),
+      resolve: async (_root, args, context) =>
+        resolveConnection(connectionRequest(args, context, 'Query.organizations', null), await visibleTopOrganizations(context)),
     },
     OrganizationConnection,
   ),

@@ -1,14 +1,16 @@
 import { BadUserInputError } from '../errors.js';
 import type { OnomondoUsageFilter } from '../sources/onomondo/client.js';
+import { arrayList } from '../sources/lists.js';
 import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
 import type { OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
-import { resolveOffsetConnection } from './paging/offset.js';
+import { resolveConnection } from './paging/connection.js';
 import { batchedPlan, listPlan } from './plans.js';
 import { Sim } from './sim.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
+import { visibleFleetUsage, visibleSims } from './visible.js';
 
 export const NetworkType = vendorEnum('NetworkType', 'Radio access technology of a data session.', {
   TWO_G: { value: '2G', description: 'GSM/GPRS/EDGE.' },
@@ -110,16 +112,20 @@ builder.queryFields((t) => ({
         ...groupByHourArg,
       },
       extensions: { plan: listPlan(PAGE_LIMIT, { scans: true }) },
-      resolve: (_root, args, context) => {
+      resolve: async (_root, args, context) => {
         const simId = args.filter?.sim ? localId(args.filter.sim, 'Sim') : undefined;
         const query = {
           filter: { ...usageFilter(args.filter), ...(simId ? { simId } : {}) },
           ...(args.groupByHour ? { groupByHour: true } : {}),
         };
-        return resolveOffsetConnection(
-          connectionRequest(args, context.paging, 'Query.simUsage', query),
-          context.loaders.onomondo.fleetUsage(query),
-        );
+        const request = connectionRequest(args, context, 'Query.simUsage', query);
+        // One SIM's records: when the caller may see the SIM; the fleet's, narrowed to what the caller may see.
+        if (simId !== undefined) {
+          const [sim] = await visibleSims(context, [simId]);
+          if (sim instanceof Error) throw sim;
+          return resolveConnection(request, sim ? context.loaders.onomondo.fleetUsage(query) : arrayList<OnomondoUsageRecord>([]));
+        }
+        return resolveConnection(request, await visibleFleetUsage(context, query));
       },
     },
     SimUsageRecordConnection,

@@ -11,14 +11,15 @@ import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
-import { resolveCursorConnection } from './paging/tokens.js';
+import { resolveConnection } from './paging/connection.js';
 import { batchedPlan, listPlan, sharedWindowsPlan } from './plans.js';
 import { SimUsageFilter, SimUsageRecord, SimUsageRecordConnection, groupByHourArg, usageFilter } from './sim-usage.js';
 import { Tag } from './tag.js';
+import { visibleSimList, visibleSims } from './visible.js';
 
 export const Sim = builder.loadableNodeRef('Sim', {
   id: { resolve: (sim: OnomondoSim) => sim.id },
-  load: (ids: string[], context) => context.loaders.onomondo.sim.loadMany(ids),
+  load: (ids: string[], context) => visibleSims(context, ids),
 });
 
 const SimNetwork = builder.objectRef<OnomondoSimNetwork>('SimNetwork').implement({
@@ -93,7 +94,11 @@ Sim.implement({
       resolve: (sim) => sim.data_limit,
     }),
     technologies: t.field({ type: Technologies, description: 'Services the SIM may use.', resolve: (sim) => sim.technologies }),
-    tags: t.field({ type: [Tag], description: 'Tags on the SIM.', resolve: (sim) => sim.tags }),
+    tags: t.field({
+      type: [Tag],
+      description: 'Tags on the SIM (those the caller may see).',
+      resolve: (sim, _args, context) => sim.tags.filter((tag) => context.visibility.seesTag(tag.id)),
+    }),
     usage: t.connection(
       {
         type: SimUsageRecord,
@@ -104,7 +109,7 @@ Sim.implement({
         resolve: (sim, args, context) => {
           const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
           return resolveOffsetConnection(
-            connectionRequest(args, context.paging, 'Sim.usage', [sim.id, query]),
+            connectionRequest(args, context, 'Sim.usage', [sim.id, query]),
             context.loaders.onomondo.simUsage(sim.id, query),
           );
         },
@@ -134,12 +139,9 @@ builder.queryFields((t) => ({
       description: 'SIM cards, by id.',
       args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
       extensions: { plan: listPlan(PAGE_LIMIT) },
-      resolve: (_root, args, context) => {
+      resolve: async (_root, args, context) => {
         const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
-        return resolveCursorConnection(
-          connectionRequest(args, context.paging, 'Query.sims', filter),
-          context.loaders.onomondo.sims(filter),
-        );
+        return resolveConnection(connectionRequest(args, context, 'Query.sims', filter), await visibleSimList(context, filter));
       },
     },
     SimConnection,
@@ -153,12 +155,13 @@ builder.queryFields((t) => ({
       iccid: t.arg.string({ description: 'Card number printed on the SIM.' }),
     },
     extensions: { plan: batchedPlan('onomondo.sim', PAGE_LIMIT) },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       if ((args.id == null) === (args.iccid == null)) throw new BadUserInputError('give exactly one of `id` and `iccid`');
       if (args.id) return localId(args.id, 'Sim');
       const iccid = args.iccid ?? '';
       if (!iccidForm.test(iccid)) throw new BadUserInputError('`iccid` must be the 18 to 22 digits printed on the SIM');
-      return context.loaders.onomondo.simByIccid.load(iccid);
+      const sim = await context.loaders.onomondo.simByIccid.load(iccid);
+      return sim && context.visibility.seesSim(sim) ? sim : null;
     },
   }),
 }));

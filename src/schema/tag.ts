@@ -5,10 +5,11 @@ import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { batchedPlan, callEachPlan, listPlan } from './plans.js';
+import { visibleTagList, visibleTags } from './visible.js';
 
 export const Tag = builder.loadableNodeRef('Tag', {
   id: { resolve: (tag: OnomondoTag) => tag.id },
-  load: (ids: string[], context) => context.loaders.onomondo.tag.loadMany(ids),
+  load: (ids: string[], context) => visibleTags(context, ids),
 });
 
 const TagUsageTotal = builder.objectRef<OnomondoTagUsageTotal>('TagUsageTotal').implement({
@@ -60,8 +61,8 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Every tag, in the vendor’s order.',
       extensions: { plan: listPlan(PAGE_LIMIT) },
-      resolve: (_root, args, context) =>
-        resolveOffsetConnection(connectionRequest(args, context.paging, 'Query.tags', null), context.loaders.onomondo.tags),
+      resolve: async (_root, args, context) =>
+        resolveOffsetConnection(connectionRequest(args, context, 'Query.tags', null), await visibleTagList(context)),
     },
     TagConnection,
   ),

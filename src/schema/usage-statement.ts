@@ -7,10 +7,11 @@ import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
-import { resolveCursorConnection } from './paging/tokens.js';
+import { resolveConnection } from './paging/connection.js';
 import { Person } from './person.js';
 import { batchedPagePlan, batchedPlan, listPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
+import { visibleIfStatements } from './visible.js';
 
 const UsagePlan = vendorEnum('UsagePlan', 'The service desk plan a usage statement was billed on.', {
   BASIC: { value: 'basic', description: 'Basic.' },
@@ -20,7 +21,7 @@ const UsagePlan = vendorEnum('UsagePlan', 'The service desk plan a usage stateme
 
 export const UsageStatement = builder.loadableNodeRef('UsageStatement', {
   id: { resolve: (statement: FourmeUsageStatement) => statement.id, parse: parseStatementId },
-  load: (ids: number[], context) => context.loaders.fourme.statement.loadMany(ids),
+  load: (ids: number[], context) => visibleIfStatements(context, () => context.loaders.fourme.statement.loadMany(ids), ids.length),
 });
 
 const UsageStatementConnection = builder.connectionObject(
@@ -81,7 +82,7 @@ UsageStatement.implement({
         extensions: { plan: batchedPagePlan('fourme.person', FOURME_MAX_PER_PAGE) },
         resolve: async (statement, args, context) =>
           resolveOffsetConnection(
-            connectionRequest(args, context.paging, 'UsageStatement.billableUsers', statement.id),
+            connectionRequest(args, context, 'UsageStatement.billableUsers', statement.id),
             arrayList(await billableUserIds(statement, context.loaders.fourme)),
           ),
       },
@@ -103,10 +104,10 @@ builder.queryFields((t) => ({
       extensions: { plan: listPlan(FOURME_MAX_PER_PAGE, { scans: true }) },
       resolve: (_root, args, context) => {
         const filter = statementFilter(args);
-        return resolveCursorConnection(
-          connectionRequest(args, context.paging, 'Query.usageStatements', filter),
-          context.loaders.fourme.statements(filter),
-        );
+        const request = connectionRequest(args, context, 'Query.usageStatements', filter);
+        // Without `fourme:statements` there are none to see, and nothing to ask 4me.
+        if (!context.visibility.statements) return resolveConnection(request, arrayList<FourmeUsageStatement>([]));
+        return resolveConnection(request, context.loaders.fourme.statements(filter));
       },
     },
     UsageStatementConnection,
@@ -127,6 +128,7 @@ builder.queryFields((t) => ({
         return parseStatementId(localId(args.id, 'UsageStatement'));
       }
       if (args.year == null || args.month == null) throw new BadUserInputError('give `id`, or both `year` and `month`');
+      if (!context.visibility.statements) return null;
       const chunk = await context.loaders.fourme.statements(statementFilter(args)).read(null, 1);
       // One statement a month: a vendor record that failed validation is this field's error, not a missing statement.
       const rejected = chunk.rejected[0];

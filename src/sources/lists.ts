@@ -100,3 +100,44 @@ export function offsetsAsCursors<T>(list: OffsetList<T>, key: (item: T) => strin
     },
   };
 }
+
+/**
+ * The items of an offset list that `keep` accepts, read forwards: each read scans on from where the last one
+ * stopped (its token is that offset) until `limit` items are kept or the list ends. Rejected records count only
+ * where `keepRejected` accepts their raw form, so nothing outside the filter is reported either.
+ */
+export function filteredList<T>(
+  list: OffsetList<T>,
+  filter: { keep(item: T): boolean; keepRejected(raw: unknown): boolean; key(item: T): string },
+): CursorList<T> {
+  return {
+    maxChunk: list.maxChunk,
+    backward: false,
+    key: filter.key,
+    read: async (from, limit) => {
+      let offset = from !== null && 'after' in from ? Number(from.after) : 0;
+      const items: T[] = [];
+      const rejected: RejectedRecord[] = [];
+      for (;;) {
+        const chunk = await list.read(offset, list.maxChunk);
+        const rejectedAt = new Map(chunk.rejected.map((record) => [record.index, record]));
+        const kept = new Map(positioned(chunk).map(({ item, index }) => [index, item]));
+        const length = chunkLength(chunk);
+        const more = chunk.hasMore && length > 0;
+        for (let index = 0; index < length; index++) {
+          const item = kept.get(index);
+          const record = rejectedAt.get(index);
+          if (item !== undefined && filter.keep(item)) items.push(item);
+          else if (record && filter.keepRejected(record.raw)) rejected.push({ ...record, index: items.length + rejected.length });
+          else continue;
+          if (items.length + rejected.length === limit) {
+            const next = offset + index + 1;
+            return { items, rejected, next: next < offset + length || more ? String(next) : null };
+          }
+        }
+        offset += length;
+        if (!more) return { items, rejected, next: null };
+      }
+    },
+  };
+}

@@ -41,6 +41,18 @@ function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** Every item of a cursor list, read to its end at most once per operation, `maxChunk` items to a call. */
+export function wholeList<T>(list: CursorList<T>): () => Promise<T[]> {
+  const loader = memoizedRequests(async (_whole: 'whole') => {
+    const all: T[] = [];
+    for (let page = await list.read(null, list.maxChunk); ; page = await list.read({ after: page.next }, list.maxChunk)) {
+      all.push(...page.items);
+      if (page.next === null) return all;
+    }
+  });
+  return () => loader.load('whole');
+}
+
 /** The `id` a record carried as the vendor sent it, even when the record failed validation. */
 export function rawId(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || !('id' in raw)) return undefined;

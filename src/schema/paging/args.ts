@@ -47,7 +47,15 @@ export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): PageR
   return { direction: last != null ? 'backward' : 'forward', size: requested ?? limits.defaultSize };
 }
 
-/** The request of a connection field: the list's kind and what shapes it fingerprint its cursors. */
-export function connectionRequest(args: ConnectionArgs, paging: Paging, kind: string, shapingArgs: unknown): ConnectionRequest {
-  return { args, paging, scope: cursorScope(kind, shapingArgs) };
+/**
+ * The request of a connection field: the list's kind, what shapes it and what the caller may see fingerprint its
+ * cursors, so a cursor pages neither another list nor another caller's view of the same one.
+ */
+export function connectionRequest(
+  args: ConnectionArgs,
+  context: { paging: Paging; visibility: { fingerprint: string } },
+  kind: string,
+  shapingArgs: unknown,
+): ConnectionRequest {
+  return { args, paging: context.paging, scope: cursorScope(kind, [context.visibility.fingerprint, shapingArgs]) };
 }

@@ -1,6 +1,14 @@
 import type { CallOptions } from '../../upstream/http.js';
 import { offsetsAsCursors, type CursorList, type OffsetChunk, type OffsetList } from '../lists.js';
-import { listedRecordsLoader, lookupsById, memoizedRequests, sharedWindowLoader, stableKey, type OwnedWindowKey } from '../loaders.js';
+import {
+  listedRecordsLoader,
+  lookupsById,
+  memoizedRequests,
+  sharedWindowLoader,
+  stableKey,
+  wholeList,
+  type OwnedWindowKey,
+} from '../loaders.js';
 import type { OnomondoClient, OnomondoCursorPage, OnomondoSimFilter, OnomondoSimsQuery, OnomondoUsageQuery } from './client.js';
 import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from './schemas.js';
 
@@ -76,6 +84,10 @@ export function createOnomondoLoaders(client: OnomondoClient, call: CallOptions 
     tagUsageTotal: lookupsById((tagId) => client.tagUsageTotal(tagId, call)),
     sims,
     tags,
+    /** Every SIM, read once per operation (for filtering by what a caller may see). */
+    everySim: wholeList(sims()),
+    /** Every tag, read once per operation. */
+    everyTag: wholeList(offsetsAsCursors(tags, (tag) => tag.id)),
     fleetUsage,
     /** One SIM's usage records as an offset list, batched with other SIMs' windows. */
     simUsage: (simId: string, query: UsageSelection): OffsetList<OnomondoUsageRecord> => ({

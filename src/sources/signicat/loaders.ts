@@ -1,6 +1,6 @@
 import type { CallOptions } from '../../upstream/http.js';
 import type { CursorList, OffsetChunk, OffsetList } from '../lists.js';
-import { listedRecordsLoader, memoizedRequests, sharedWindowLoader, stableKey, type OwnedWindowKey } from '../loaders.js';
+import { listedRecordsLoader, memoizedRequests, sharedWindowLoader, stableKey, wholeList, type OwnedWindowKey } from '../loaders.js';
 import type {
   SignicatClient,
   SignicatList,
@@ -9,7 +9,7 @@ import type {
   SignicatUsageQuery,
   SignicatUsageScope,
 } from './client.js';
-import type { SignicatAccount, SignicatOrganization, SignicatUsageItem } from './schemas.js';
+import type { SignicatOrganization, SignicatUsageItem } from './schemas.js';
 
 /** The largest usage page the vendor serves. */
 export const USAGE_PAGE_LIMIT = 1000;
@@ -65,14 +65,6 @@ export function createSignicatLoaders(client: SignicatClient, call: CallOptions 
     read: (offset, limit) => usagePage.load({ scope: { organizationId }, query: { ...query, offset, limit } }).then(usageChunk),
   });
 
-  const everyAccount = memoizedRequests(async (_all: 'all') => {
-    const all: SignicatAccount[] = [];
-    for (let page = await accounts.read(null, ACCOUNT_PAGE_LIMIT); ; page = await accounts.read({ after: page.next }, ACCOUNT_PAGE_LIMIT)) {
-      all.push(...page.items);
-      if (page.next === null) return all;
-    }
-  });
-
   // Accounts asking for the same range share usage pages (`aggregateByLevel=account`) of the narrowest scope
   // covering them: their organisation, or the whole organisation tree (`includeChildOrganizations`) when the
   // batch spans several organisations of one tree. The vendor sorts rows by period, account and usage type,
@@ -113,7 +105,7 @@ export function createSignicatLoaders(client: SignicatClient, call: CallOptions 
     childOrganizations,
     organizationUsage,
     /** Every account the credentials see, read once per operation: serves every organisation's accounts at once. */
-    everyAccount: () => everyAccount.load('all'),
+    everyAccount: wholeList(accounts),
     /** One account's usage rows as an offset list, batched with other accounts' windows. */
     accountUsage: (accountId: string, organizationId: string | null, query: UsageSelection): OffsetList<SignicatUsageItem> => ({
       maxChunk: USAGE_PAGE_LIMIT,

@@ -1,0 +1,131 @@
+import { arrayList, filteredList, type CursorList, type OffsetList } from '../sources/lists.js';
+import { wholeList } from '../sources/loaders.js';
+import type { UsageSelection as SimUsageSelection } from '../sources/onomondo/loaders.js';
+import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
+import type { SignicatAccount, SignicatOrganization } from '../sources/signicat/schemas.js';
+import type { GraphContext } from './context.js';
+
+/**
+ * The graph's side of the caller's scopes (`src/auth/visibility.ts`): records by id and lists, each narrowed to what
+ * the caller may see. Records come through the node loaders, so every path to an id (node, nodes, a lookup, a
+ * reference from another record) answers an invisible record exactly as one that does not exist.
+ */
+
+type Loaded<T> = T | Error | null;
+
+/** Keeps each loaded record the caller may see; the others become null, as if the vendor did not know them. */
+async function narrowed<T>(records: readonly Loaded<T>[], sees: (record: T) => boolean | Promise<boolean>): Promise<Loaded<T>[]> {
+  return Promise.all(
+    records.map(async (record) => {
+      if (record === null || record instanceof Error) return record;
+      try {
+        return (await sees(record)) ? record : null;
+      } catch (error) {
+        // Whether the caller may see it cannot be told (its parent could not be read): the record stays hidden.
+        return error instanceof Error ? error : null;
+      }
+    }),
+  );
+}
+
+/** An organisation's parent id; undefined when it does not exist (walked up to decide visibility). */
+function parentOf(context: GraphContext): (id: string) => Promise<string | null | undefined> {
+  return async (id) => {
+    const organization = await context.loaders.signicat.organization.load(id);
+    return organization?.parentId;
+  };
+}
+
+const seesOrganization = (context: GraphContext, organizationId: string) =>
+  context.visibility.seesOrganization(organizationId, parentOf(context));
+
+export async function visibleOrganizations(context: GraphContext, ids: readonly string[]): Promise<Loaded<SignicatOrganization>[]> {
+  const records = await context.loaders.signicat.organization.loadMany(ids);
+  return context.visibility.everyOrganization ? records : narrowed(records, (organization) => seesOrganization(context, organization.id));
+}
+
+export async function visibleAccounts(context: GraphContext, ids: readonly string[]): Promise<Loaded<SignicatAccount>[]> {
+  const records = await context.loaders.signicat.account.loadMany(ids);
+  if (context.visibility.everyOrganization) return records;
+  return narrowed(records, (account) => (account.organization ? seesOrganization(context, account.organization.id) : false));
+}
+
+export async function visibleSims(context: GraphContext, ids: readonly string[]): Promise<Loaded<OnomondoSim>[]> {
+  const records = await context.loaders.onomondo.sim.loadMany(ids);
+  return narrowed(records, (sim) => context.visibility.seesSim(sim));
+}
+
+export async function visibleTags(context: GraphContext, ids: readonly string[]): Promise<Loaded<OnomondoTag>[]> {
+  const records = await context.loaders.onomondo.tag.loadMany(ids);
+  return narrowed(records, (tag) => context.visibility.seesTag(tag.id));
+}
+
+/** Statements and the people they bill, for callers with `fourme:statements`. */
+export async function visibleIfStatements<T>(context: GraphContext, load: () => Promise<Loaded<T>[]>, count: number): Promise<Loaded<T>[]> {
+  return context.visibility.statements ? load() : Array.from({ length: count }, () => null);
+}
+
+/** The top-level organisations the caller sees: every one, or the scoped organisations not below another scoped one. */
+export async function visibleTopOrganizations(
+  context: GraphContext,
+): Promise<CursorList<SignicatOrganization> | OffsetList<SignicatOrganization>> {
+  if (context.visibility.everyOrganization) return context.loaders.signicat.organizations;
+  const scoped = await context.loaders.signicat.organization.loadMany([...context.visibility.organizationIds]);
+  const found = scoped.filter((record): record is SignicatOrganization => record !== null && !(record instanceof Error));
+  const tops: SignicatOrganization[] = [];
+  for (const organization of found) {
+    const parent = organization.parentId;
+    if (parent === null || !(await seesOrganization(context, parent))) tops.push(organization);
+  }
+  return arrayList(tops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+}
+
+/** The accounts the caller sees: every one, or those of its organisations' trees, in the vendor's order. */
+export async function visibleAccountList(context: GraphContext): Promise<CursorList<SignicatAccount> | OffsetList<SignicatAccount>> {
+  if (context.visibility.everyOrganization) return context.loaders.signicat.accounts;
+  const accounts = await context.loaders.signicat.everyAccount();
+  const seen = await Promise.all(
+    accounts.map((account) => (account.organization ? seesOrganization(context, account.organization.id) : false)),
+  );
+  return arrayList(accounts.filter((_account, index) => seen[index]));
+}
+
+/** The SIMs the caller sees, `filter` applied by the vendor. */
+export async function visibleSimList(
+  context: GraphContext,
+  filter: Parameters<GraphContext['loaders']['onomondo']['sims']>[0],
+): Promise<CursorList<OnomondoSim> | OffsetList<OnomondoSim>> {
+  const sims = context.loaders.onomondo.sims(filter);
+  if (context.visibility.everySim) return sims;
+  return arrayList((await wholeList(sims)()).filter((sim) => context.visibility.seesSim(sim)));
+}
+
+/** The tags the caller sees, with their count. */
+export async function visibleTagList(context: GraphContext): Promise<OffsetList<OnomondoTag>> {
+  if (context.visibility.everySim) return context.loaders.onomondo.tags;
+  return arrayList((await context.loaders.onomondo.everyTag()).filter((tag) => context.visibility.seesTag(tag.id)));
+}
+
+/**
+ * The fleet's usage records of the SIMs the caller sees: read on from the fleet's list, keeping theirs (Onomondo
+ * has no filter for several SIMs); a caller who sees every SIM reads the list as it is.
+ */
+export async function visibleFleetUsage(
+  context: GraphContext,
+  query: SimUsageSelection,
+): Promise<CursorList<OnomondoUsageRecord> | OffsetList<OnomondoUsageRecord>> {
+  const fleet = context.loaders.onomondo.fleetUsage(query);
+  if (context.visibility.everySim) return fleet;
+  const visible = new Set(
+    (await context.loaders.onomondo.everySim()).filter((sim) => context.visibility.seesSim(sim)).map((sim) => sim.id),
+  );
+  const simIdOf = (raw: unknown) => (typeof raw === 'object' && raw !== null && 'sim_id' in raw ? raw.sim_id : undefined);
+  return filteredList(fleet, {
+    keep: (record) => visible.has(record.sim_id),
+    keepRejected: (raw) => {
+      const simId = simIdOf(raw);
+      return typeof simId === 'string' && visible.has(simId);
+    },
+    key: (record) => record.bill_id,
+  });
+}
