@@ -3,6 +3,8 @@
  * into `TypedDocumentNode`s (examples/generated/), so every result and variable here is checked by `tsc`.
  *
  *   npx tsx examples/dashboard.ts [url]     (default http://localhost:4000/graphql)
+ *
+ * Against a gateway that requires client tokens, put one in USAGE_GRAPH_TOKEN (`npm run token` makes one).
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -207,9 +209,14 @@ export async function execute<TData, TVariables>(
 ): Promise<Result<TData>> {
   let query = printed.get(document);
   if (query === undefined) printed.set(document, (query = print(document)));
+  const token = process.env['USAGE_GRAPH_TOKEN'];
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   let body: { data?: TData | null; errors?: GraphQLErrorInfo[] };

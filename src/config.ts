@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+import { LOG_LEVELS, type LogSettings } from './log.js';
 import type { HttpPolicy } from './upstream/http.js';
 
 /** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
@@ -25,10 +25,26 @@ export interface FourmeSettings {
   account: string;
 }
 
+/** Who may call the gateway (see the README's "Client authentication"). */
+export type AuthSettings =
+  | { mode: 'anonymous' }
+  | {
+      mode: 'jwt';
+      /** HS256 with a shared secret, or RS256/ES256 with the keys an identity provider publishes. */
+      key: { secret: string } | { jwksUrl: string };
+      /** Required `iss`; unchecked when undefined (only allowed with a secret). */
+      issuer: string | undefined;
+      /** Required `aud`; unchecked when undefined (only allowed with a secret). */
+      audience: string | undefined;
+    };
+
 export interface Config {
   port: number;
   host: string;
-  logLevel: LogLevel;
+  log: LogSettings;
+  auth: AuthSettings;
+  /** An operation's AbortSignal fires this long after its request arrived. */
+  operationTimeoutMs: number;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
   http: HttpPolicy;
@@ -50,13 +66,29 @@ const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).defa
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const secret = z.string().min(1);
 const isoDate = z.iso.date();
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 const environmentSchema = z
   .object({
     PORT: int(4000).pipe(z.number().max(65535)),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    LOG_ERROR_LINES: int(50, 1),
+    LOG_ERROR_INTERVAL_MS: int(10_000, 1),
     MAX_CONCURRENT_OPERATIONS: int(4, 1),
+
+    AUTH_MODE: z.enum(['jwt', 'anonymous']).optional(),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
+    AUTH_JWKS_URL: url
+      .refine((value) => new URL(value).protocol === 'https:' || LOOPBACK.test(new URL(value).hostname), {
+        message: 'must use https (http only for a loopback address)',
+      })
+      .optional(),
+    AUTH_ISSUER: z.string().trim().min(1).optional(),
+    AUTH_AUDIENCE: z.string().trim().min(1).optional(),
+
+    OPERATION_TIMEOUT_MS: int(30_000, 1),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -109,6 +141,35 @@ function incompleteSources(env: Record<string, string>): string[] {
   });
 }
 
+const SECRET_KEY = 'AUTH_JWT_SECRET';
+const JWKS_KEY = 'AUTH_JWKS_URL';
+
+/**
+ * Anonymous access is the demo's (every source simulated); with a real vendor the gateway needs client tokens, or
+ * `AUTH_MODE=anonymous` saying anonymous access is meant.
+ */
+function authProblems(env: Record<string, string>): string[] {
+  const keys = [SECRET_KEY, JWKS_KEY].filter((name) => env[name] !== undefined);
+  const real = SOURCE_VARIABLES.map(({ base }) => base).filter((name) => env[name] !== undefined);
+  const mode = env['AUTH_MODE'];
+  const problems: string[] = [];
+  if (keys.length === 2) problems.push(`  ${JWKS_KEY}: set either ${SECRET_KEY} or ${JWKS_KEY}, not both`);
+  if (mode === 'anonymous' && keys.length > 0) problems.push(`  AUTH_MODE: is anonymous while ${keys.join(' and ')} is set`);
+  if (mode === 'jwt' && keys.length === 0) problems.push(`  AUTH_MODE: jwt needs ${SECRET_KEY} or ${JWKS_KEY}`);
+  if (mode === undefined && keys.length === 0 && real.length > 0) {
+    problems.push(
+      `  ${SECRET_KEY}: or ${JWKS_KEY} is required when a real vendor is configured (${real.join(', ')}); ` +
+        'set AUTH_MODE=anonymous to serve its data without client authentication',
+    );
+  }
+  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE']) {
+    if (keys.length === 0 && env[name] !== undefined) problems.push(`  ${name}: has no effect without ${SECRET_KEY} or ${JWKS_KEY}`);
+    // A provider's key set signs tokens for all its applications: without iss and aud any of them would do.
+    if (env[JWKS_KEY] !== undefined && env[name] === undefined) problems.push(`  ${name}: is required when ${JWKS_KEY} is set`);
+  }
+  return problems;
+}
+
 /** Configuration that cannot be used; the message names every offending variable and never echoes a value. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -121,13 +182,29 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)),
     ...incompleteSources(present),
+    ...authProblems(present),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
   return {
     port: env.PORT,
     host: env.HOST,
-    logLevel: env.LOG_LEVEL,
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_FORMAT === 'pretty',
+      errorLines: env.LOG_ERROR_LINES,
+      errorIntervalMs: env.LOG_ERROR_INTERVAL_MS,
+    },
+    auth:
+      env.AUTH_JWT_SECRET !== undefined || env.AUTH_JWKS_URL !== undefined
+        ? {
+            mode: 'jwt',
+            key: env.AUTH_JWT_SECRET !== undefined ? { secret: env.AUTH_JWT_SECRET } : { jwksUrl: env.AUTH_JWKS_URL ?? '' },
+            issuer: env.AUTH_ISSUER,
+            audience: env.AUTH_AUDIENCE,
+          }
+        : { mode: 'anonymous' },
+    operationTimeoutMs: env.OPERATION_TIMEOUT_MS,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

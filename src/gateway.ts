@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import { setLogLevel } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { createApp, type App } from './yoga.js';
 
@@ -10,14 +10,14 @@ export interface Gateway {
   url: string;
   app: App;
   connected: ConnectedSources;
+  log: Logger;
   close(): Promise<void>;
 }
 
 /** Connects the sources, builds the app and listens. */
-export async function startGateway(config: Config): Promise<Gateway> {
-  setLogLevel(config.logLevel);
+export async function startGateway(config: Config, log: Logger = createLogger(config.log)): Promise<Gateway> {
   const connected = await connectSources(config);
-  const app = createApp(connected.sources, config.paging, config.maxConcurrentOperations);
+  const app = createApp(connected.sources, config, { log });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -30,6 +30,7 @@ export async function startGateway(config: Config): Promise<Gateway> {
     url: `http://${host}:${port}/graphql`,
     app,
     connected,
+    log,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

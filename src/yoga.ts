@@ -1,27 +1,37 @@
-import { randomUUID } from 'node:crypto';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
+import { useAuthentication } from './auth/authenticate.js';
+import type { Config } from './config.js';
+import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
+import type { Logger } from './log.js';
 import { maskError, useErrorLog } from './mask-error.js';
 import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
-import type { PageSizeLimits } from './schema/paging/args.js';
+
+export interface AppOptions {
+  log: Logger;
+}
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurrentOperations: number) {
-  const requestIds = new WeakMap<Request, string>();
-  return createYoga<Record<string, unknown>, GraphContext>({
+export function createApp(sources: Sources, config: Config, { log }: AppOptions) {
+  return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     context: ({ request }) => {
-      const requestId = requestIdOf(request);
-      requestIds.set(request, requestId);
-      return createGraphContext(sources, limits, requestId);
+      const requestContext = requestContextOf(request);
+      // Object.assign, not a spread: the graph context's loaders are getters, made on first use.
+      return Object.assign(createGraphContext(sources, config.paging, requestContext.requestId), requestContext);
     },
     maskedErrors: { maskError },
-    plugins: [useAdmissionLimit(maxConcurrentOperations, '/graphql'), useErrorLog(), echoRequestId(requestIds)],
+    plugins: [
+      useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs }),
+      useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),
+      useAuthentication(config.auth, log),
+      useErrorLog(),
+    ],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
@@ -30,21 +40,3 @@ export function createApp(sources: Sources, limits: PageSizeLimits, maxConcurren
 }
 
 export type App = ReturnType<typeof createApp>;
-
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
-
-/** The caller's `x-request-id` when it is a sane token (it lands in log lines), otherwise a fresh one. */
-function requestIdOf(request: Request): string {
-  const incoming = request.headers.get('x-request-id');
-  return incoming !== null && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-}
-
-/** Answers with the request id the operation was logged under. */
-function echoRequestId(requestIds: WeakMap<Request, string>): Plugin {
-  return {
-    onResponse({ request, response }) {
-      const requestId = requestIds.get(request);
-      if (requestId !== undefined) response.headers.set('x-request-id', requestId);
-    },
-  };
-}
