@@ -38,11 +38,23 @@ export type AuthSettings =
       audience: string | undefined;
     };
 
+/** What a request must stay within before anything executes. */
+export interface RequestLimits {
+  /** Largest request body; larger ones get HTTP 413 unread. */
+  maxBodyBytes: number;
+  /** Nesting of fields with selections, fragments flattened. */
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+}
+
 export interface Config {
   port: number;
   host: string;
   log: LogSettings;
   auth: AuthSettings;
+  requestLimits: RequestLimits;
   /** An operation's AbortSignal fires this long after its request arrived. */
   operationTimeoutMs: number;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
@@ -88,6 +100,11 @@ const environmentSchema = z
     AUTH_ISSUER: z.string().trim().min(1).optional(),
     AUTH_AUDIENCE: z.string().trim().min(1).optional(),
 
+    MAX_BODY_BYTES: int(100_000, 1),
+    MAX_DEPTH: int(10, 1),
+    MAX_ALIASES: int(15),
+    MAX_TOKENS: int(1000, 1),
+    MAX_DIRECTIVES: int(50),
     OPERATION_TIMEOUT_MS: int(30_000, 1),
 
     SIGNICAT_BASE_URL: url.optional(),
@@ -204,6 +221,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
             audience: env.AUTH_AUDIENCE,
           }
         : { mode: 'anonymous' },
+    requestLimits: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+    },
     operationTimeoutMs: env.OPERATION_TIMEOUT_MS,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     http: {

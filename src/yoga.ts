@@ -3,6 +3,8 @@ import { useAdmissionLimit } from './admission.js';
 import { useAuthentication } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
+import { useBodyLimit } from './limits/body-size.js';
+import { useOperationLimits } from './limits/operation-limits.js';
 import type { Logger } from './log.js';
 import { maskError, useErrorLog } from './mask-error.js';
 import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
@@ -26,10 +28,14 @@ export function createApp(sources: Sources, config: Config, { log }: AppOptions)
       return Object.assign(createGraphContext(sources, config.paging, requestContext.requestId), requestContext);
     },
     maskedErrors: { maskError },
+    maxRequestBodySize: config.requestLimits.maxBodyBytes,
+    multipart: false,
     plugins: [
       useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs }),
+      useBodyLimit(config.requestLimits.maxBodyBytes),
       useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),
       useAuthentication(config.auth, log),
+      useOperationLimits(config.requestLimits),
       useErrorLog(),
     ],
     graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },

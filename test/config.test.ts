@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       log: { level: 'info', pretty: false, errorLines: 50, errorIntervalMs: 10000 },
       auth: { mode: 'anonymous' },
+      requestLimits: { maxBodyBytes: 100_000, maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxDirectives: 50 },
       operationTimeoutMs: 30000,
       maxConcurrentOperations: 4,
       http: {
@@ -123,6 +124,11 @@ describe('loadConfig', () => {
       { mode: 'jwt', key: { jwksUrl: 'https://id.test/jwks.json' }, issuer: 'https://id.test/', audience: 'usage' },
     ],
     ['AUTH_MODE', { ...onomondo, AUTH_MODE: 'anonymous' }, (c) => c.auth, { mode: 'anonymous' }],
+    ['MAX_BODY_BYTES', { MAX_BODY_BYTES: '2048' }, (c) => c.requestLimits.maxBodyBytes, 2048],
+    ['MAX_DEPTH', { MAX_DEPTH: '6' }, (c) => c.requestLimits.maxDepth, 6],
+    ['MAX_ALIASES', { MAX_ALIASES: '0' }, (c) => c.requestLimits.maxAliases, 0],
+    ['MAX_TOKENS', { MAX_TOKENS: '500' }, (c) => c.requestLimits.maxTokens, 500],
+    ['MAX_DIRECTIVES', { MAX_DIRECTIVES: '5' }, (c) => c.requestLimits.maxDirectives, 5],
     ['OPERATION_TIMEOUT_MS', { OPERATION_TIMEOUT_MS: '5000' }, (c) => c.operationTimeoutMs, 5000],
   ])('reads %s', (_name, environment, select, expected) => {
     expect(select(loadConfig(environment))).toEqual(expected);
@@ -167,6 +173,8 @@ describe('loadConfig', () => {
     ['AUTH_JWT_SECRET', 'short-hunter2'],
     ['AUTH_JWKS_URL', 'http://id.hunter2.test/jwks.json'],
     ['AUTH_MODE', 'hunter2'],
+    ['MAX_BODY_BYTES', '0'],
+    ['MAX_DEPTH', 'deep'],
     ['OPERATION_TIMEOUT_MS', '-5'],
   ])('rejects %s=%s, naming the variable and not the value', (name, value) => {
     const environment = { ...signicat, ...onomondo, ...fourme, [name]: value };

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startTestGateway, useTestGateway, type TestGateway } from '../support/gateway.js';
 import { captureLogs, type LogCapture } from '../support/logs.js';
 
-const graph = useTestGateway({ LOG_LEVEL: 'debug' });
+const graph = useTestGateway({ LOG_LEVEL: 'debug', MAX_BODY_BYTES: '1000' });
 
 let logs: LogCapture;
 beforeEach(() => {
@@ -29,6 +29,11 @@ describe('x-request-id', () => {
         }),
     },
     { name: 'a method the endpoint does not take', status: 405, send: () => fetch(url(), { method: 'PUT', headers: json, body: '{}' }) },
+    {
+      name: 'a body over MAX_BODY_BYTES',
+      status: 413,
+      send: () => fetch(url(), { method: 'POST', headers: json, body: 'x'.repeat(2000) }),
+    },
     { name: 'a media type the endpoint does not read', status: 415, send: () => fetch(url(), { method: 'POST', body: 'text' }) },
     { name: 'a path that does not exist', status: 404, send: () => fetch(url('/nowhere')) },
     { name: '/health', status: 200, send: () => fetch(url('/health')) },
