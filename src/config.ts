@@ -49,6 +49,13 @@ export interface RequestLimits {
   maxDirectives: number;
 }
 
+export interface BrowserSettings {
+  /** Origins a browser may call from; `['*']` is any origin (never with credentials), empty none. */
+  corsOrigins: readonly string[];
+  graphiql: boolean;
+  introspection: boolean;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -57,6 +64,7 @@ export interface Config {
   requestLimits: RequestLimits;
   /** An operation's AbortSignal fires this long after its request arrived. */
   operationTimeoutMs: number;
+  browser: BrowserSettings;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
   http: HttpPolicy;
@@ -79,6 +87,30 @@ const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/
 const secret = z.string().min(1);
 const isoDate = z.iso.date();
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** `https://app.example.com` (a trailing slash is tolerated), normalised to the form browsers send in `Origin`. */
+function toOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    return bare && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const corsOrigins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .refine((origins) => (origins.length === 1 && origins[0] === '*') || origins.every((origin) => toOrigin(origin) !== undefined), {
+    message: 'must be comma-separated origins such as https://app.example.com (scheme and host, no path), or * alone',
+  })
+  .transform((origins) => origins.map((origin) => (origin === '*' ? origin : (toOrigin(origin) ?? origin))));
 
 const environmentSchema = z
   .object({
@@ -106,6 +138,10 @@ const environmentSchema = z
     MAX_TOKENS: int(1000, 1),
     MAX_DIRECTIVES: int(50),
     OPERATION_TIMEOUT_MS: int(30_000, 1),
+
+    CORS_ORIGINS: corsOrigins.optional(),
+    GRAPHIQL: z.stringbool().optional(),
+    INTROSPECTION: z.stringbool().optional(),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -203,6 +239,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
+  const demo = env.SIGNICAT_BASE_URL === undefined && env.ONOMONDO_BASE_URL === undefined && env.FOURME_BASE_URL === undefined;
+  const graphiql = env.GRAPHIQL ?? demo;
   return {
     port: env.PORT,
     host: env.HOST,
@@ -229,6 +267,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxDirectives: env.MAX_DIRECTIVES,
     },
     operationTimeoutMs: env.OPERATION_TIMEOUT_MS,
+    browser: { corsOrigins: env.CORS_ORIGINS ?? [], graphiql, introspection: env.INTROSPECTION ?? graphiql },
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

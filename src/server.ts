@@ -8,7 +8,9 @@ try {
   log = createLogger(config.log);
   const gateway = await startGateway(config, log);
   const simulated = gateway.connected.simulators.map((simulator) => simulator.source);
-  console.log(`usage-graph: GraphiQL at ${gateway.url}`);
+  console.log(
+    config.browser.graphiql ? `usage-graph: GraphiQL at ${gateway.url}` : `usage-graph: GraphQL at ${gateway.url} (GraphiQL off)`,
+  );
   if (simulated.length > 0) console.log(`  simulated upstreams (demo data): ${simulated.join(', ')}`);
   if (config.auth.mode === 'anonymous') {
     log.warn(

@@ -2,6 +2,7 @@ import { createYoga } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
 import { useAuthentication } from './auth/authenticate.js';
 import type { Config } from './config.js';
+import { corsPolicy, useIntrospection } from './http/browser.js';
 import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
 import { useBodyLimit } from './limits/body-size.js';
 import { useOperationLimits } from './limits/operation-limits.js';
@@ -30,15 +31,17 @@ export function createApp(sources: Sources, config: Config, { log }: AppOptions)
     maskedErrors: { maskError },
     maxRequestBodySize: config.requestLimits.maxBodyBytes,
     multipart: false,
+    cors: corsPolicy(config.browser.corsOrigins),
     plugins: [
       useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs }),
       useBodyLimit(config.requestLimits.maxBodyBytes),
       useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),
       useAuthentication(config.auth, log),
       useOperationLimits(config.requestLimits),
+      useIntrospection(config.browser.introspection),
       useErrorLog(),
     ],
-    graphiql: { title: 'usage-graph', defaultQuery: exampleOperation },
+    graphiql: config.browser.graphiql && { title: 'usage-graph', defaultQuery: exampleOperation },
     // The bundled GraphiQL (no CDN) is a few MB of script: loaded on the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: false,

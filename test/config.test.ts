@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       auth: { mode: 'anonymous' },
       requestLimits: { maxBodyBytes: 100_000, maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxDirectives: 50 },
       operationTimeoutMs: 30000,
+      browser: { corsOrigins: [], graphiql: true, introspection: true },
       maxConcurrentOperations: 4,
       http: {
         connectTimeoutMs: 2000,
@@ -130,6 +131,15 @@ describe('loadConfig', () => {
     ['MAX_TOKENS', { MAX_TOKENS: '500' }, (c) => c.requestLimits.maxTokens, 500],
     ['MAX_DIRECTIVES', { MAX_DIRECTIVES: '5' }, (c) => c.requestLimits.maxDirectives, 5],
     ['OPERATION_TIMEOUT_MS', { OPERATION_TIMEOUT_MS: '5000' }, (c) => c.operationTimeoutMs, 5000],
+    [
+      'CORS_ORIGINS',
+      { CORS_ORIGINS: 'https://App.example.com/, http://localhost:5173' },
+      (c) => c.browser.corsOrigins,
+      ['https://app.example.com', 'http://localhost:5173'],
+    ],
+    ['CORS_ORIGINS', { CORS_ORIGINS: '*' }, (c) => c.browser.corsOrigins, ['*']],
+    ['GRAPHIQL', { GRAPHIQL: 'false' }, (c) => c.browser, { corsOrigins: [], graphiql: false, introspection: false }],
+    ['INTROSPECTION', { INTROSPECTION: 'off' }, (c) => c.browser.introspection, false],
   ])('reads %s', (_name, environment, select, expected) => {
     expect(select(loadConfig(environment))).toEqual(expected);
   });
@@ -176,6 +186,11 @@ describe('loadConfig', () => {
     ['MAX_BODY_BYTES', '0'],
     ['MAX_DEPTH', 'deep'],
     ['OPERATION_TIMEOUT_MS', '-5'],
+    ['CORS_ORIGINS', 'https://app.hunter2.test/path'],
+    ['CORS_ORIGINS', '*, https://app.hunter2.test'],
+    ['CORS_ORIGINS', 'app.hunter2.test'],
+    ['GRAPHIQL', 'hunter2'],
+    ['INTROSPECTION', 'maybe'],
   ])('rejects %s=%s, naming the variable and not the value', (name, value) => {
     const environment = { ...signicat, ...onomondo, ...fourme, [name]: value };
     const message = configError(environment);
@@ -183,6 +198,15 @@ describe('loadConfig', () => {
     expect(message).not.toContain(value);
     expect(message).not.toContain('hunter2');
     for (const secret of secrets) expect(message).not.toContain(secret);
+  });
+
+  it('turns GraphiQL and introspection off by default once a real vendor is configured', () => {
+    expect(loadConfig(onomondo).browser).toEqual({ corsOrigins: [], graphiql: false, introspection: false });
+    expect(loadConfig({ ...onomondo, GRAPHIQL: 'true' }).browser).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig({ ...onomondo, GRAPHIQL: 'true', INTROSPECTION: 'false' }).browser).toMatchObject({
+      graphiql: true,
+      introspection: false,
+    });
   });
 
   it('accepts an http JWKS URL on a loopback address only', () => {
