@@ -209,6 +209,9 @@ export async function execute<TData, TVariables>(
 ): Promise<Result<TData>> {
   let query = printed.get(document);
   if (query === undefined) printed.set(document, (query = print(document)));
+  // Codegen's hash of the document (examples/generated/persisted-documents.json): a gateway started with
+  // TRUSTED_DOCUMENTS runs its stored copy by this hash and ignores the text; any other gateway runs the text.
+  const hash = (document as { __meta__?: { hash?: string } }).__meta__?.hash?.replace(/^sha256:/, '');
   const token = process.env['USAGE_GRAPH_TOKEN'];
   const response = await fetch(url, {
     method: 'POST',
@@ -217,7 +220,7 @@ export async function execute<TData, TVariables>(
       accept: 'application/graphql-response+json, application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : {}) }),
   });
   let body: { data?: TData | null; errors?: GraphQLErrorInfo[] };
   try {

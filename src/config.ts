@@ -65,6 +65,8 @@ export interface Config {
   /** An operation's AbortSignal fires this long after its request arrived. */
   operationTimeoutMs: number;
   browser: BrowserSettings;
+  /** Path of the persisted-documents manifest; when set, only those operations run. */
+  trustedDocuments: string | undefined;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
   http: HttpPolicy;
@@ -142,6 +144,7 @@ const environmentSchema = z
     CORS_ORIGINS: corsOrigins.optional(),
     GRAPHIQL: z.stringbool().optional(),
     INTROSPECTION: z.stringbool().optional(),
+    TRUSTED_DOCUMENTS: z.string().trim().min(1).optional(),
 
     SIGNICAT_BASE_URL: url.optional(),
     SIGNICAT_TOKEN_URL: url.optional(),
@@ -268,6 +271,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     operationTimeoutMs: env.OPERATION_TIMEOUT_MS,
     browser: { corsOrigins: env.CORS_ORIGINS ?? [], graphiql, introspection: env.INTROSPECTION ?? graphiql },
+    trustedDocuments: env.TRUSTED_DOCUMENTS,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     http: {
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

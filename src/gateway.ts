@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { createLogger, type Logger } from './log.js';
+import { schema } from './schema/index.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { createApp, type App } from './yoga.js';
 
@@ -16,8 +18,9 @@ export interface Gateway {
 
 /** Connects the sources, builds the app and listens. */
 export async function startGateway(config: Config, log: Logger = createLogger(config.log)): Promise<Gateway> {
+  const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments, schema);
   const connected = await connectSources(config);
-  const app = createApp(connected.sources, config, { log });
+  const app = createApp(connected.sources, config, { log, trustedDocuments });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

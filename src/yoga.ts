@@ -4,6 +4,7 @@ import { useAuthentication } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { corsPolicy, useIntrospection } from './http/browser.js';
 import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
+import { useTrustedDocuments, type TrustedDocuments } from './http/trusted-documents.js';
 import { useBodyLimit } from './limits/body-size.js';
 import { useOperationLimits } from './limits/operation-limits.js';
 import type { Logger } from './log.js';
@@ -14,10 +15,12 @@ import { schema } from './schema/index.js';
 
 export interface AppOptions {
   log: Logger;
+  /** When given, only these documents run (`TRUSTED_DOCUMENTS`). */
+  trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(sources: Sources, config: Config, { log }: AppOptions) {
+export function createApp(sources: Sources, config: Config, { log, trustedDocuments }: AppOptions) {
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -37,6 +40,7 @@ export function createApp(sources: Sources, config: Config, { log }: AppOptions)
       useBodyLimit(config.requestLimits.maxBodyBytes),
       useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),
       useAuthentication(config.auth, log),
+      ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useOperationLimits(config.requestLimits),
       useIntrospection(config.browser.introspection),
       useErrorLog(),

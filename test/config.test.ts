@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       requestLimits: { maxBodyBytes: 100_000, maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxDirectives: 50 },
       operationTimeoutMs: 30000,
       browser: { corsOrigins: [], graphiql: true, introspection: true },
+      trustedDocuments: undefined,
       maxConcurrentOperations: 4,
       http: {
         connectTimeoutMs: 2000,
@@ -140,6 +141,7 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', { CORS_ORIGINS: '*' }, (c) => c.browser.corsOrigins, ['*']],
     ['GRAPHIQL', { GRAPHIQL: 'false' }, (c) => c.browser, { corsOrigins: [], graphiql: false, introspection: false }],
     ['INTROSPECTION', { INTROSPECTION: 'off' }, (c) => c.browser.introspection, false],
+    ['TRUSTED_DOCUMENTS', { TRUSTED_DOCUMENTS: 'persisted-documents.json' }, (c) => c.trustedDocuments, 'persisted-documents.json'],
   ])('reads %s', (_name, environment, select, expected) => {
     expect(select(loadConfig(environment))).toEqual(expected);
   });
