@@ -81,12 +81,12 @@ async function statementsWithPeople(fourme: FourmeClient, count: number): Promis
   const page = await fourme.listUsageStatements({ perPage: count, fields: ['billable_user_ids'] });
   const ids = page.items.flatMap((statement) => statement.billable_user_ids ?? []);
   // peopleByIds asks for the distinct ids in calls of at most 100, all at once.
-  const people = new Map((await fourme.peopleByIds(ids)).map((person: FourmePerson) => [person.id, person]));
+  const people = new Map((await fourme.peopleByIds(ids)).items.map((person: FourmePerson) => [person.id, person]));
   const found = ids.filter((id) => people.has(id));
   return {
     statements: page.items.length,
     billableUsers: found.length,
-    distinctPeople: new Set(ids).size,
+    distinctPeople: new Set(found).size,
     missingPeople: ids.length - found.length,
   };
 }

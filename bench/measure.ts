@@ -1,5 +1,5 @@
 import type { RequestLogEntry, Simulator } from '../src/simulator/server.js';
-import type { SourceName } from '../src/upstream/errors.js';
+import type { SourceName } from '../src/sources/registry.js';
 
 /** The same clock the simulators stamp their request logs with (epoch ms, sub-millisecond). */
 export const now = (): number => performance.timeOrigin + performance.now();

@@ -8,7 +8,7 @@ import { seedOnomondo, type OnomondoSeed } from '../src/sources/onomondo/seed.js
 import { seedSignicat, type SignicatSeed } from '../src/sources/signicat/seed.js';
 import { usageRows, usageQuerySchema } from '../src/sources/signicat/usage-report.js';
 import type { SignicatOrganization } from '../src/sources/signicat/schemas.js';
-import type { SourceName } from '../src/upstream/errors.js';
+import type { SourceName } from '../src/sources/registry.js';
 
 /** The day the simulators' seeded data ends on: pinned, so every run sees the same data. */
 export const TODAY = '2026-11-15';
@@ -178,18 +178,21 @@ function statementDigest(statements: StatementAnswer[]): Digest {
   return {
     statements: statements.length,
     billableUsers: people.filter((person) => person !== null).length,
-    distinctPeople: new Set(people.map((person) => person?.id)).size,
+    distinctPeople: new Set(people.flatMap((person) => (person === null ? [] : [person.id]))).size,
     missingPeople: people.filter((person) => person === null).length,
   };
 }
 
+/** People billed on old statements but no longer in the account are null nodes, counted as missing. */
 function expectedStatementDigest(seed: FourmeSeed, count: number): Digest {
   const statements = seed.statements.slice(0, count);
+  const billed = statements.flatMap((statement) => statement.billable_user_ids);
+  const present = billed.filter((id) => seed.peopleById.has(id));
   return {
     statements: statements.length,
-    billableUsers: sum(statements.map((statement) => statement.billable_user_ids.length)),
-    distinctPeople: new Set(statements.flatMap((statement) => statement.billable_user_ids)).size,
-    missingPeople: 0,
+    billableUsers: present.length,
+    distinctPeople: new Set(present).size,
+    missingPeople: billed.length - present.length,
   };
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SourceName } from '../src/upstream/errors.js';
+import type { SourceName } from '../src/sources/registry.js';
 import type { OperationName } from './operations.js';
 
 /** Per-operation figures; `calls`..`errors` are the fields the issue asks for, the rest explain them. */

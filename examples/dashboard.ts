@@ -141,7 +141,7 @@ const SimsDocument = graphql(`
   }
 `);
 
-/** 4me: usage statements (page paging upstream), newest first, with the first billable people of each. */
+/** 4me: usage statements (Link-cursor paging upstream), newest first, with the first billable people of each. */
 const UsageStatementsDocument = graphql(`
   query DashboardUsageStatements($first: Int!, $after: String, $people: Int!) {
     usageStatements(first: $first, after: $after) {

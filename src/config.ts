@@ -1,29 +1,11 @@
 import { z } from 'zod';
+import type { RateLimit } from './budgets/budget.js';
+import type { TtlPolicy } from './cache/ttl.js';
+import { env as variable } from './env.js';
 import { LOG_LEVELS, type LogSettings } from './log.js';
+import { sourceDefinitions, sourceNames, type SourceName, type SourceSettings } from './sources/registry.js';
+import type { SimulatorSettings } from './sources/source.js';
 import type { HttpPolicy } from './upstream/http.js';
-
-/** Where and how to reach Signicat: the usage API, its OAuth token endpoint and its account management API. */
-export interface SignicatSettings {
-  baseUrl: string;
-  tokenUrl: string;
-  accountManagementUrl: string;
-  /** The usage read path; the OpenAPI file names `/usage/transactions`, the rendered page only `/usage/`. */
-  usagePath: string;
-  clientId: string;
-  clientSecret: string;
-  scope: string;
-}
-
-export interface OnomondoSettings {
-  baseUrl: string;
-  apiKey: string;
-}
-
-export interface FourmeSettings {
-  baseUrl: string;
-  token: string;
-  account: string;
-}
 
 /** Who may call the gateway (see the README's "Client authentication"). */
 export type AuthSettings =
@@ -71,22 +53,23 @@ export interface Config {
   maxConcurrentOperations: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
-  /** `undefined` for a source means: start its simulator in-process with demo credentials. */
-  signicat: SignicatSettings | undefined;
-  onomondo: OnomondoSettings | undefined;
-  fourme: FourmeSettings | undefined;
-  simulator: {
-    /** Day the seeded data ends on; the real date when unset. */
-    today: string | undefined;
-    latencyMs: number;
+  /** Signs cursors; replicas share it so a cursor from one works on another. Random per process when unset. */
+  cursorSecret: Buffer | undefined;
+  /** Each real vendor's settings; a source without settings is served by its simulator, in-process, with demo credentials. */
+  sources: SourceSettings;
+  /** The upstream read cache; `enabled: false` sends every read to its vendor. */
+  cache: { enabled: boolean; maxBytes: number; ttl: TtlPolicy };
+  /** Redis shared by every replica (cache, single flight, budgets); `undefined`: each process alone. */
+  redis: { url: string; commandTimeoutMs: number } | undefined;
+  /** Our own call budget per vendor and credential; `undefined`: none of ours (the vendor's headers still count). */
+  rateLimits: Record<SourceName, RateLimit | undefined>;
+  simulator: SimulatorSettings & {
     /** Ports `npm run simulate` listens on. */
-    ports: { signicat: number; onomondo: number; fourme: number };
+    ports: Record<string, number>;
   };
 }
 
-const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
-const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
-const secret = z.string().min(1);
+const int = variable.int;
 const isoDate = z.iso.date();
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
@@ -114,9 +97,14 @@ const corsOrigins = z
   })
   .transform((origins) => origins.map((origin) => (origin === '*' ? origin : (toOrigin(origin) ?? origin))));
 
+/** Every source's own variables, validated in the same pass as the rest. */
+const sourceEnvironmentSchema = z.object(
+  Object.assign({}, ...Object.values(sourceDefinitions).map((source) => source.environment.variables)) as z.ZodRawShape,
+);
+
 const environmentSchema = z
   .object({
-    PORT: int(4000).pipe(z.number().max(65535)),
+    PORT: variable.port(4000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
@@ -126,7 +114,7 @@ const environmentSchema = z
 
     AUTH_MODE: z.enum(['jwt', 'anonymous']).optional(),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
-    AUTH_JWKS_URL: url
+    AUTH_JWKS_URL: variable.url
       .refine((value) => new URL(value).protocol === 'https:' || LOOPBACK.test(new URL(value).hostname), {
         message: 'must use https (http only for a loopback address)',
       })
@@ -146,21 +134,6 @@ const environmentSchema = z
     INTROSPECTION: z.stringbool().optional(),
     TRUSTED_DOCUMENTS: z.string().trim().min(1).optional(),
 
-    SIGNICAT_BASE_URL: url.optional(),
-    SIGNICAT_TOKEN_URL: url.optional(),
-    SIGNICAT_ACCOUNT_MANAGEMENT_URL: url.optional(),
-    SIGNICAT_USAGE_PATH: z.string().startsWith('/').default('/usage/transactions'),
-    SIGNICAT_CLIENT_ID: secret.optional(),
-    SIGNICAT_CLIENT_SECRET: secret.optional(),
-    SIGNICAT_SCOPE: z.string().min(1).default('signicat-api'),
-
-    ONOMONDO_BASE_URL: url.optional(),
-    ONOMONDO_API_KEY: secret.optional(),
-
-    FOURME_BASE_URL: url.optional(),
-    FOURME_TOKEN: secret.optional(),
-    FOURME_ACCOUNT: secret.optional(),
-
     UPSTREAM_CONNECT_TIMEOUT_MS: int(2000, 1),
     UPSTREAM_RESPONSE_TIMEOUT_MS: int(8000, 1),
     UPSTREAM_DEADLINE_MS: int(15000, 1),
@@ -170,26 +143,27 @@ const environmentSchema = z
     UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
     UPSTREAM_BREAKER_COOLDOWN_MS: int(10000, 1),
 
+    CACHE: z.enum(['on', 'off']).default('on'),
+    CACHE_MAX_MB: int(32, 1),
+    CACHE_TTL_S: int(60),
+    CACHE_CLOSED_TTL_S: int(30 * 86_400),
+    CACHE_STALE_S: int(86_400),
+    CACHE_SETTLE_DAYS: int(3),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_TIMEOUT_MS: int(500, 1),
+
     PAGE_SIZE_DEFAULT: int(20, 1),
     PAGE_SIZE_MAX: int(100, 1),
+    CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
-    SIGNICAT_SIMULATOR_PORT: int(4101).pipe(z.number().max(65535)),
-    ONOMONDO_SIMULATOR_PORT: int(4102).pipe(z.number().max(65535)),
-    FOURME_SIMULATOR_PORT: int(4103).pipe(z.number().max(65535)),
   })
   .refine((env) => env.PAGE_SIZE_DEFAULT <= env.PAGE_SIZE_MAX, { path: ['PAGE_SIZE_DEFAULT'], message: 'must not exceed PAGE_SIZE_MAX' });
 
 /** A source is either simulated (no variables) or real (base URL plus every credential): never half of each. */
-const SOURCE_VARIABLES = [
-  { base: 'SIGNICAT_BASE_URL', credentials: ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET'] },
-  { base: 'ONOMONDO_BASE_URL', credentials: ['ONOMONDO_API_KEY'] },
-  { base: 'FOURME_BASE_URL', credentials: ['FOURME_TOKEN', 'FOURME_ACCOUNT'] },
-] as const;
-
 function incompleteSources(env: Record<string, string>): string[] {
-  return SOURCE_VARIABLES.flatMap(({ base, credentials }) => {
+  return Object.values(sourceDefinitions).flatMap(({ environment: { baseUrl: base, credentials } }) => {
     if (env[base] !== undefined)
       return credentials.filter((name) => env[name] === undefined).map((name) => `  ${name}: is required when ${base} is set`);
     const stray = credentials.filter((name) => env[name] !== undefined);
@@ -206,7 +180,9 @@ const JWKS_KEY = 'AUTH_JWKS_URL';
  */
 function authProblems(env: Record<string, string>): string[] {
   const keys = [SECRET_KEY, JWKS_KEY].filter((name) => env[name] !== undefined);
-  const real = SOURCE_VARIABLES.map(({ base }) => base).filter((name) => env[name] !== undefined);
+  const real = Object.values(sourceDefinitions)
+    .map(({ environment }) => environment.baseUrl)
+    .filter((name) => env[name] !== undefined);
   const mode = env['AUTH_MODE'];
   const problems: string[] = [];
   if (keys.length === 2) problems.push(`  ${JWKS_KEY}: set either ${SECRET_KEY} or ${JWKS_KEY}, not both`);
@@ -235,15 +211,26 @@ export class ConfigError extends Error {
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const present = withoutBlanks(environment);
   const parsed = environmentSchema.safeParse(present);
+  const sources = sourceEnvironmentSchema.safeParse(present);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)),
+    ...[parsed, sources]
+      .flatMap((result) => (result.success ? [] : result.error.issues))
+      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
     ...incompleteSources(present),
     ...authProblems(present),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  if (!parsed.success || !sources.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
-  const demo = env.SIGNICAT_BASE_URL === undefined && env.ONOMONDO_BASE_URL === undefined && env.FOURME_BASE_URL === undefined;
-  const graphiql = env.GRAPHIQL ?? demo;
+  // Each source reads its own variables from the raw environment, already validated above.
+  const sourceEnv: Record<string, unknown> = present;
+  const sourceSettings: SourceSettings = Object.fromEntries(
+    sourceNames.flatMap((name) => {
+      const { environment } = sourceDefinitions[name];
+      return sourceEnv[environment.baseUrl] === undefined ? [] : [[name, environment.settings(sourceEnv)]];
+    }),
+  );
+  // The demo: every source simulated.
+  const graphiql = env.GRAPHIQL ?? Object.keys(sourceSettings).length === 0;
   return {
     port: env.PORT,
     host: env.HOST,
@@ -286,27 +273,32 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       breaker: { failureThreshold: env.UPSTREAM_BREAKER_THRESHOLD, cooldownMs: env.UPSTREAM_BREAKER_COOLDOWN_MS },
     },
     paging: { defaultSize: env.PAGE_SIZE_DEFAULT, maxSize: env.PAGE_SIZE_MAX },
-    signicat:
-      env.SIGNICAT_BASE_URL === undefined
-        ? undefined
-        : {
-            baseUrl: env.SIGNICAT_BASE_URL,
-            tokenUrl: env.SIGNICAT_TOKEN_URL ?? `${env.SIGNICAT_BASE_URL}/auth/open/connect/token`,
-            accountManagementUrl: env.SIGNICAT_ACCOUNT_MANAGEMENT_URL ?? `${env.SIGNICAT_BASE_URL}/account-management`,
-            usagePath: env.SIGNICAT_USAGE_PATH,
-            clientId: env.SIGNICAT_CLIENT_ID ?? '',
-            clientSecret: env.SIGNICAT_CLIENT_SECRET ?? '',
-            scope: env.SIGNICAT_SCOPE,
-          },
-    onomondo: env.ONOMONDO_BASE_URL === undefined ? undefined : { baseUrl: env.ONOMONDO_BASE_URL, apiKey: env.ONOMONDO_API_KEY ?? '' },
-    fourme:
-      env.FOURME_BASE_URL === undefined
-        ? undefined
-        : { baseUrl: env.FOURME_BASE_URL, token: env.FOURME_TOKEN ?? '', account: env.FOURME_ACCOUNT ?? '' },
+    cursorSecret: env.CURSOR_SECRET === undefined ? undefined : Buffer.from(env.CURSOR_SECRET, 'utf8'),
+    cache: {
+      enabled: env.CACHE === 'on',
+      maxBytes: env.CACHE_MAX_MB * 1024 * 1024,
+      ttl: {
+        openTtlMs: env.CACHE_TTL_S * 1000,
+        closedTtlMs: env.CACHE_CLOSED_TTL_S * 1000,
+        settleMs: env.CACHE_SETTLE_DAYS * 86_400_000,
+        staleMs: env.CACHE_STALE_S * 1000,
+      },
+    },
+    redis: env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL, commandTimeoutMs: env.REDIS_TIMEOUT_MS },
+    rateLimits: Object.fromEntries(sourceNames.map((name) => [name, sourceDefinitions[name].environment.rateLimit(sourceEnv)])) as Record<
+      SourceName,
+      RateLimit | undefined
+    >,
+    sources: sourceSettings,
     simulator: {
-      today: env.SIMULATOR_TODAY,
+      ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
       latencyMs: env.SIMULATOR_LATENCY_MS,
-      ports: { signicat: env.SIGNICAT_SIMULATOR_PORT, onomondo: env.ONOMONDO_SIMULATOR_PORT, fourme: env.FOURME_SIMULATOR_PORT },
+      ports: Object.fromEntries(
+        sourceNames.map((name) => {
+          const { simulatorPort } = sourceDefinitions[name].environment;
+          return [name, Number(sourceEnv[simulatorPort.variable] ?? simulatorPort.port)];
+        }),
+      ),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
@@ -5,6 +6,7 @@ import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { createLogger, type Logger } from './log.js';
 import { schema } from './schema/index.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
+import { CursorCodec } from './schema/paging/cursor.js';
 import { createApp, type App } from './yoga.js';
 
 export interface Gateway {
@@ -20,7 +22,9 @@ export interface Gateway {
 export async function startGateway(config: Config, log: Logger = createLogger(config.log)): Promise<Gateway> {
   const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments, schema);
   const connected = await connectSources(config);
-  const app = createApp(connected.sources, config, { log, trustedDocuments });
+  // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
+  const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32));
+  const app = createApp(connected.clients, config, { log, paging: { limits: config.paging, cursors }, trustedDocuments });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

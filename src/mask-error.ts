@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from './errors.js';
 import { requestLogOf } from './http/request-context.js';
-import { UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
+import type { GraphContext } from './schema/context.js';
+import { UpstreamBadResponseError, UpstreamCancelledError, UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
 
 /**
  * The one place errors become GraphQL errors: upstream and input errors keep their message and get a stable
@@ -10,7 +11,7 @@ import { UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
  * `INTERNAL_SERVER_ERROR`. No stack trace ever leaves the process. The cause stays on the masked error
  * (`originalError` is never serialised) for {@link useErrorLog}.
  */
-export function maskError(error: unknown): Error {
+export function maskError(error: unknown): GraphQLError {
   if (!(error instanceof GraphQLError)) return unexpected(error, undefined);
   const cause = rootCause(error);
   if (cause === undefined) return error;
@@ -20,6 +21,7 @@ export function maskError(error: unknown): Error {
       source: cause.source,
       ...(cause.status === undefined ? {} : { upstreamStatus: cause.status }),
       ...(cause instanceof UpstreamRateLimitedError && cause.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
+      ...(cause instanceof UpstreamBadResponseError ? badResponseDetails(cause) : {}),
     });
   }
   if (cause instanceof GatewayError) return withExtensions(error, cause.message, cause, { code: cause.code });
@@ -29,6 +31,14 @@ export function maskError(error: unknown): Error {
   }
   // A GraphQLError raised while resolving (a scalar refusing a value, a Pothos internal error) is as unexpected as any other.
   return unexpected(cause, error);
+}
+
+/** Where in the vendor's answer the offending value sat: the record (in a list) and its field. */
+function badResponseDetails(error: UpstreamBadResponseError): Record<string, string> {
+  return {
+    ...(error.recordPath === undefined ? {} : { recordPath: error.recordPath }),
+    ...(error.fieldPath === undefined ? {} : { fieldPath: error.fieldPath }),
+  };
 }
 
 function unexpected(cause: unknown, located: GraphQLError | undefined): GraphQLError {
@@ -52,12 +62,29 @@ export function useErrorLog(): Plugin {
       if (!log) return;
       for (const error of result.errors ?? []) {
         const cause = error instanceof GraphQLError ? rootCause(error) : error;
+        // A cancelled call is the client's leaving, not an incident.
+        if (cause instanceof UpstreamCancelledError) continue;
         if (cause instanceof UpstreamError) {
           log.warn({ code: cause.code, source: cause.source, error: cause.message }, 'upstream error');
         } else if (error instanceof GraphQLError && error.extensions['code'] === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: cause }, 'unexpected error');
         }
       }
+    },
+  };
+}
+
+/**
+ * Adds the errors the vendors' notices left (records that failed validation, beside data that stands) to the
+ * operation's result, masked like every other error; registered before {@link useErrorLog} so they are logged too.
+ */
+export function useNoticeErrors(): Plugin<GraphContext, GraphContext> {
+  return {
+    onExecutionResult({ result, setResult, context }) {
+      // A document refused before execution (parse, validation, limits) has no graph context, hence no notices.
+      const noticed = (context as Partial<GraphContext>).notices?.errors ?? [];
+      if (!result || !('data' in result) || noticed.length === 0) return;
+      setResult({ ...result, errors: [...(result.errors ?? []), ...noticed.map(maskError)] });
     },
   };
 }

@@ -8,19 +8,22 @@ import { useTrustedDocuments, type TrustedDocuments } from './http/trusted-docum
 import { useBodyLimit } from './limits/body-size.js';
 import { useOperationLimits } from './limits/operation-limits.js';
 import type { Logger } from './log.js';
-import { maskError, useErrorLog } from './mask-error.js';
-import { createGraphContext, type GraphContext, type Sources } from './schema/context.js';
+import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
+import { createGraphContext, type GraphContext } from './schema/context.js';
 import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
+import type { Paging } from './schema/paging/args.js';
+import type { Clients } from './sources/registry.js';
 
 export interface AppOptions {
   log: Logger;
+  paging: Paging;
   /** When given, only these documents run (`TRUSTED_DOCUMENTS`). */
   trustedDocuments?: TrustedDocuments | undefined;
 }
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN) and `/health`. */
-export function createApp(sources: Sources, config: Config, { log, trustedDocuments }: AppOptions) {
+export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments }: AppOptions) {
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -28,8 +31,9 @@ export function createApp(sources: Sources, config: Config, { log, trustedDocume
     landingPage: false,
     context: ({ request }) => {
       const requestContext = requestContextOf(request);
-      // Object.assign, not a spread: the graph context's loaders are getters, made on first use.
-      return Object.assign(createGraphContext(sources, config.paging, requestContext.requestId), requestContext);
+      // Upstream calls end when the client leaves or OPERATION_TIMEOUT_MS passes.
+      const graph = createGraphContext(clients, paging, requestContext.requestId, { signal: requestContext.signal });
+      return { ...graph, ...requestContext };
     },
     maskedErrors: { maskError },
     maxRequestBodySize: config.requestLimits.maxBodyBytes,
@@ -43,6 +47,7 @@ export function createApp(sources: Sources, config: Config, { log, trustedDocume
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useOperationLimits(config.requestLimits),
       useIntrospection(config.browser.introspection),
+      useNoticeErrors(),
       useErrorLog(),
     ],
     graphiql: config.browser.graphiql && { title: 'usage-graph', defaultQuery: exampleOperation },

@@ -38,10 +38,16 @@ describe('loadConfig', () => {
         breaker: { failureThreshold: 5, cooldownMs: 10000 },
       },
       paging: { defaultSize: 20, maxSize: 100 },
-      signicat: undefined,
-      onomondo: undefined,
-      fourme: undefined,
-      simulator: { today: undefined, latencyMs: 0, ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
+      cursorSecret: undefined,
+      sources: {},
+      cache: {
+        enabled: true,
+        maxBytes: 32 * 1024 * 1024,
+        ttl: { openTtlMs: 60_000, closedTtlMs: 30 * 86_400_000, settleMs: 3 * 86_400_000, staleMs: 86_400_000 },
+      },
+      redis: undefined,
+      rateLimits: { signicat: undefined, onomondo: { calls: 600, windowMs: 60_000 }, fourme: { calls: 3600, windowMs: 3_600_000 } },
+      simulator: { latencyMs: 0, ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
 
@@ -71,25 +77,30 @@ describe('loadConfig', () => {
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
     ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.log.level, 'warn'],
     ['MAX_CONCURRENT_OPERATIONS', { MAX_CONCURRENT_OPERATIONS: '4' }, (c) => c.maxConcurrentOperations, 4],
-    ['SIGNICAT_BASE_URL', signicat, (c) => c.signicat?.baseUrl, 'https://api.signicat.test'],
+    ['SIGNICAT_BASE_URL', signicat, (c) => c.sources.signicat?.baseUrl, 'https://api.signicat.test'],
     [
       'SIGNICAT_TOKEN_URL',
       { ...signicat, SIGNICAT_TOKEN_URL: 'https://id.test/token' },
-      (c) => c.signicat?.tokenUrl,
+      (c) => c.sources.signicat?.tokenUrl,
       'https://id.test/token',
     ],
     [
       'SIGNICAT_ACCOUNT_MANAGEMENT_URL',
       { ...signicat, SIGNICAT_ACCOUNT_MANAGEMENT_URL: 'https://am.test/' },
-      (c) => c.signicat?.accountManagementUrl,
+      (c) => c.sources.signicat?.accountManagementUrl,
       'https://am.test',
     ],
-    ['SIGNICAT_USAGE_PATH', { ...signicat, SIGNICAT_USAGE_PATH: '/usage/' }, (c) => c.signicat?.usagePath, '/usage/'],
-    ['SIGNICAT_CLIENT_ID', signicat, (c) => c.signicat?.clientId, 'client'],
-    ['SIGNICAT_CLIENT_SECRET', signicat, (c) => c.signicat?.clientSecret, 'sig-secret-value'],
-    ['SIGNICAT_SCOPE', { ...signicat, SIGNICAT_SCOPE: 'signicat-api other' }, (c) => c.signicat?.scope, 'signicat-api other'],
-    ['ONOMONDO_BASE_URL', onomondo, (c) => c.onomondo, { baseUrl: 'https://api.onomondo.test', apiKey: 'ono-key-value' }],
-    ['FOURME_BASE_URL', fourme, (c) => c.fourme, { baseUrl: 'https://api.4me.test/v1', token: 'fourme-token-value', account: 'acme' }],
+    ['SIGNICAT_USAGE_PATH', { ...signicat, SIGNICAT_USAGE_PATH: '/usage/' }, (c) => c.sources.signicat?.usagePath, '/usage/'],
+    ['SIGNICAT_CLIENT_ID', signicat, (c) => c.sources.signicat?.clientId, 'client'],
+    ['SIGNICAT_CLIENT_SECRET', signicat, (c) => c.sources.signicat?.clientSecret, 'sig-secret-value'],
+    ['SIGNICAT_SCOPE', { ...signicat, SIGNICAT_SCOPE: 'signicat-api other' }, (c) => c.sources.signicat?.scope, 'signicat-api other'],
+    ['ONOMONDO_BASE_URL', onomondo, (c) => c.sources.onomondo, { baseUrl: 'https://api.onomondo.test', apiKey: 'ono-key-value' }],
+    [
+      'FOURME_BASE_URL',
+      fourme,
+      (c) => c.sources.fourme,
+      { baseUrl: 'https://api.4me.test/v1', token: 'fourme-token-value', account: 'acme' },
+    ],
     ['UPSTREAM_CONNECT_TIMEOUT_MS', { UPSTREAM_CONNECT_TIMEOUT_MS: '500' }, (c) => c.http.connectTimeoutMs, 500],
     [
       'UPSTREAM_RESPONSE_TIMEOUT_MS',
@@ -103,6 +114,17 @@ describe('loadConfig', () => {
     ['UPSTREAM_MAX_CONNECTIONS', { UPSTREAM_MAX_CONNECTIONS: '4' }, (c) => c.http.maxConnections, 4],
     ['UPSTREAM_BREAKER_THRESHOLD', { UPSTREAM_BREAKER_THRESHOLD: '2' }, (c) => c.http.breaker.failureThreshold, 2],
     ['UPSTREAM_BREAKER_COOLDOWN_MS', { UPSTREAM_BREAKER_COOLDOWN_MS: '250' }, (c) => c.http.breaker.cooldownMs, 250],
+    ['CACHE', { CACHE: 'off' }, (c) => c.cache.enabled, false],
+    ['CACHE_MAX_MB', { CACHE_MAX_MB: '2' }, (c) => c.cache.maxBytes, 2 * 1024 * 1024],
+    ['CACHE_TTL_S', { CACHE_TTL_S: '5' }, (c) => c.cache.ttl.openTtlMs, 5000],
+    ['CACHE_CLOSED_TTL_S', { CACHE_CLOSED_TTL_S: '3600' }, (c) => c.cache.ttl.closedTtlMs, 3_600_000],
+    ['CACHE_STALE_S', { CACHE_STALE_S: '0' }, (c) => c.cache.ttl.staleMs, 0],
+    ['CACHE_SETTLE_DAYS', { CACHE_SETTLE_DAYS: '1' }, (c) => c.cache.ttl.settleMs, 86_400_000],
+    ['REDIS_URL', { REDIS_URL: 'redis://127.0.0.1:6380/1' }, (c) => c.redis, { url: 'redis://127.0.0.1:6380/1', commandTimeoutMs: 500 }],
+    ['REDIS_TIMEOUT_MS', { REDIS_URL: 'rediss://redis.test', REDIS_TIMEOUT_MS: '100' }, (c) => c.redis?.commandTimeoutMs, 100],
+    ['SIGNICAT_RATE_LIMIT', { SIGNICAT_RATE_LIMIT: '100/1s' }, (c) => c.rateLimits.signicat, { calls: 100, windowMs: 1000 }],
+    ['ONOMONDO_RATE_LIMIT', { ONOMONDO_RATE_LIMIT: '300/60s' }, (c) => c.rateLimits.onomondo, { calls: 300, windowMs: 60_000 }],
+    ['FOURME_RATE_LIMIT', { FOURME_RATE_LIMIT: '1000/3600s' }, (c) => c.rateLimits.fourme, { calls: 1000, windowMs: 3_600_000 }],
     ['PAGE_SIZE_DEFAULT', { PAGE_SIZE_DEFAULT: '5' }, (c) => c.paging.defaultSize, 5],
     ['PAGE_SIZE_MAX', { PAGE_SIZE_MAX: '500' }, (c) => c.paging.maxSize, 500],
     ['SIMULATOR_TODAY', { SIMULATOR_TODAY: '2026-01-31' }, (c) => c.simulator.today, '2026-01-31'],
@@ -147,7 +169,7 @@ describe('loadConfig', () => {
   });
 
   it('derives Signicat’s token and account management URLs from its base URL', () => {
-    expect(loadConfig({ ...signicat, SIGNICAT_BASE_URL: 'https://api.signicat.com/' }).signicat).toEqual({
+    expect(loadConfig({ ...signicat, SIGNICAT_BASE_URL: 'https://api.signicat.com/' }).sources.signicat).toEqual({
       baseUrl: 'https://api.signicat.com',
       tokenUrl: 'https://api.signicat.com/auth/open/connect/token',
       accountManagementUrl: 'https://api.signicat.com/account-management',
@@ -160,9 +182,9 @@ describe('loadConfig', () => {
 
   it('configures each source on its own: the others stay simulated', () => {
     const config = loadConfig(onomondo);
-    expect(config.onomondo).toBeDefined();
-    expect(config.signicat).toBeUndefined();
-    expect(config.fourme).toBeUndefined();
+    expect(config.sources.onomondo).toBeDefined();
+    expect(config.sources.signicat).toBeUndefined();
+    expect(config.sources.fourme).toBeUndefined();
   });
 
   it.each([
@@ -193,6 +215,15 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'app.hunter2.test'],
     ['GRAPHIQL', 'hunter2'],
     ['INTROSPECTION', 'maybe'],
+    ['CACHE', 'hunter2'],
+    ['CACHE_MAX_MB', '0'],
+    ['CACHE_TTL_S', '-5'],
+    ['REDIS_URL', 'http://hunter2@redis.test'],
+    ['REDIS_TIMEOUT_MS', '0'],
+    ['ONOMONDO_RATE_LIMIT', '12/60'],
+    ['ONOMONDO_RATE_LIMIT', '12/1m'],
+    ['FOURME_RATE_LIMIT', '0/3600s'],
+    ['SIGNICAT_RATE_LIMIT', 'hunter2/60s'],
   ])('rejects %s=%s, naming the variable and not the value', (name, value) => {
     const environment = { ...signicat, ...onomondo, ...fourme, [name]: value };
     const message = configError(environment);

@@ -4,14 +4,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Processing state of an identity usage record. */
+/** How the transactions of an identity usage record ended. */
 export type IdentityUsageState =
-  /** Final: the transactions are counted and will not change. */
+  /** Completed: counted, and invoiced once the month is closed. */
   | 'COMPLETED'
-  /** A state this gateway does not know yet. */
-  | 'OTHER'
-  /** Still being counted; the count may grow. */
-  | 'PENDING';
+  /** Failed: reported, but not invoiced. */
+  | 'FAILED'
+  /** Loaded (the flow was opened) and not finished yet. */
+  | 'LOADED'
+  /** Started and not finished yet. */
+  | 'STARTED'
+  /** A value the vendor sent that this gateway does not know yet; the raw value is beside it. */
+  | 'UNKNOWN'
+  /** Aborted by the end user. */
+  | 'USER_ABORTED';
 
 /** Radio access technology of a data session. */
 export type NetworkType =
@@ -22,7 +28,9 @@ export type NetworkType =
   /** UMTS/HSPA. */
   | 'THREE_G'
   /** GSM/GPRS/EDGE. */
-  | 'TWO_G';
+  | 'TWO_G'
+  /** A value the vendor sent that this gateway does not know yet; the raw value is beside it. */
+  | 'UNKNOWN';
 
 /** The service desk plan a usage statement was billed on. */
 export type UsagePlan =
@@ -31,11 +39,13 @@ export type UsagePlan =
   /** Premium. */
   | 'PREMIUM'
   /** Premium Plus. */
-  | 'PREMIUM_PLUS';
+  | 'PREMIUM_PLUS'
+  /** A value the vendor sent that this gateway does not know yet; the raw value is beside it. */
+  | 'UNKNOWN';
 
-export type DashboardIdentityUsageFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string, count: number, state: IdentityUsageState, period: { start: string, end: string } }> };
+export type DashboardIdentityUsageFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string | null, count: number, state: IdentityUsageState, period: { start: string, end: string } }> };
 
-export type DashboardAccountFragment = { id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null };
+export type DashboardAccountFragment = { id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string | null, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null };
 
 export type DashboardOrganizationsQueryVariables = Exact<{
   first: number;
@@ -44,7 +54,7 @@ export type DashboardOrganizationsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardOrganizationsQuery = { organizations: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, country: string, accounts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null }> } | null }> } | null };
+export type DashboardOrganizationsQuery = { organizations: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, country: string, accounts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string | null, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null }> } | null }> } | null };
 
 export type DashboardOrganizationAccountsQueryVariables = Exact<{
   organization: string | number;
@@ -54,7 +64,7 @@ export type DashboardOrganizationAccountsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardOrganizationAccountsQuery = { organization: { accounts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null }> } | null } | null };
+export type DashboardOrganizationAccountsQuery = { organization: { accounts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, sandbox: boolean, identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string | null, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null }> } | null } | null };
 
 export type DashboardAccountIdentityUsageQueryVariables = Exact<{
   account: string | number;
@@ -63,7 +73,7 @@ export type DashboardAccountIdentityUsageQueryVariables = Exact<{
 }>;
 
 
-export type DashboardAccountIdentityUsageQuery = { account: { identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null } | null };
+export type DashboardAccountIdentityUsageQuery = { account: { identityUsage: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ product: string | null, count: number, state: IdentityUsageState, period: { start: string, end: string } }> } | null } | null };
 
 export type DashboardSimsQueryVariables = Exact<{
   first: number;
@@ -72,7 +82,7 @@ export type DashboardSimsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardSimsQuery = { sims: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, iccid: string, label: string | null, online: boolean, bytesThisPeriod: number, network: { name: string | null, countryCode: string | null }, tags: Array<{ name: string, color: string }>, usage: { nodes: Array<{ time: string, bytes: number, country: string, networkType: NetworkType }> } | null }> } | null };
+export type DashboardSimsQuery = { sims: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, iccid: string, label: string | null, online: boolean, bytesThisPeriod: number, network: { name: string | null, countryCode: string | null }, tags: Array<{ name: string, color: string | null }>, usage: { nodes: Array<{ time: string, bytes: number, country: string, networkType: NetworkType }> } | null }> } | null };
 
 export type DashboardUsageStatementsQueryVariables = Exact<{
   first: number;

@@ -1,24 +1,21 @@
-import { USAGE_PAGE_LIMIT, accountManagementList } from '../sources/signicat/loaders.js';
 import type { SignicatAccount } from '../sources/signicat/schemas.js';
 import { builder } from './builder.js';
 import { IdentityUsageRecord, IdentityUsageRecordConnection, identityUsageArgs, identityUsageQuery } from './identity-usage.js';
 import { localId } from './node-id.js';
 import { Organization } from './organization.js';
-import { cursorScope } from './paging/cursor.js';
+import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
-import { resolveTokenConnection } from './paging/token.js';
+import { resolveCursorConnection } from './paging/tokens.js';
+import { enumValue, vendorEnum } from './vendor-enum.js';
 
-const Cloud = builder.enumType('Cloud', {
-  description: 'The cloud an account’s services run in.',
-  values: {
-    GCP: { description: 'Google Cloud Platform.' },
-    OTC: { description: 'Open Telekom Cloud.' },
-  } as const,
+const Cloud = vendorEnum('Cloud', 'The cloud an account’s services run in.', {
+  GCP: { value: 'GCP', description: 'Google Cloud Platform.' },
+  OTC: { value: 'OTC', description: 'Open Telekom Cloud.' },
 });
 
 export const Account = builder.loadableNodeRef('Account', {
   id: { resolve: (account: SignicatAccount) => account.id },
-  load: (ids: string[], context) => context.signicat.account.loadMany(ids),
+  load: (ids: string[], context) => context.loaders.signicat.account.loadMany(ids),
 });
 
 export const AccountConnection = builder.connectionObject(
@@ -29,15 +26,28 @@ export const AccountConnection = builder.connectionObject(
 Account.implement({
   description: 'An identity-platform account: where an organisation’s integrations and their usage live.',
   fields: (t) => ({
-    externalId: t.exposeString('id', { description: 'The identity platform’s own id, e.g. `a-ppge-…` (`a-spge-…` for sandbox).' }),
+    externalId: t.exposeString('id', {
+      description: 'The identity platform’s own id, e.g. `a-ppge-…` (`a-spge-…` for sandbox), for links to its dashboard.',
+    }),
     name: t.exposeString('name', { description: 'Display name.' }),
     sandbox: t.exposeBoolean('isSandbox', { description: 'A test account: its usage is not billed.' }),
     enabled: t.exposeBoolean('enabled', { description: 'Whether the account can be used.' }),
     deleteProtected: t.exposeBoolean('isDeleteProtected', { description: 'Whether the account is protected against deletion.' }),
     region: t.exposeString('region', { description: 'Data region, e.g. "EU".' }),
-    cloud: t.field({ type: Cloud, description: 'The cloud the account runs in.', resolve: (account) => account.cloud }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the account was created.', resolve: (account) => account.createdDate }),
-    updatedAt: t.field({ type: 'DateTime', description: 'When the account last changed.', resolve: (account) => account.lastModifiedDate }),
+    cloud: t.field({ type: Cloud, description: 'The cloud the account runs in.', resolve: (account) => enumValue(account.cloud) }),
+    vendorCloud: t.string({ description: 'The cloud exactly as the identity platform names it.', resolve: (account) => account.cloud.raw }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the account was created; null where the platform does not say.',
+      resolve: (account) => account.createdDate,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the account last changed; null where the platform does not say.',
+      resolve: (account) => account.lastModifiedDate,
+    }),
     organization: t.field({
       type: Organization,
       nullable: true,
@@ -53,13 +63,9 @@ Account.implement({
         args: identityUsageArgs,
         resolve: (account, args, context) => {
           const query = identityUsageQuery(args);
-          const organizationId = account.organization?.id ?? null;
           return resolveOffsetConnection(
-            { args, limits: context.limits, scope: cursorScope('Account.identityUsage', [account.id, query]) },
-            {
-              maxChunk: USAGE_PAGE_LIMIT,
-              read: (offset, limit) => context.signicat.accountUsage.load({ owner: account.id, organizationId, query, offset, limit }),
-            },
+            connectionRequest(args, context.paging, 'Account.identityUsage', [account.id, query]),
+            context.loaders.signicat.accountUsage(account.id, account.organization?.id ?? null, query),
           );
         },
       },
@@ -75,10 +81,7 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Every account the credentials can see.',
       resolve: (_root, args, context) =>
-        resolveTokenConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.accounts', null) },
-          accountManagementList((query) => context.signicat.accountsPage.load(query)),
-        ),
+        resolveCursorConnection(connectionRequest(args, context.paging, 'Query.accounts', null), context.loaders.signicat.accounts),
     },
     AccountConnection,
   ),

@@ -5,6 +5,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { CountryCodeResolver, DateResolver, DateTimeResolver, HexColorCodeResolver, SafeIntResolver, UUIDResolver } from 'graphql-scalars';
 import { BadUserInputError } from '../errors.js';
 import type { GraphContext } from './context.js';
+import './notices.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphContext;
@@ -21,7 +22,8 @@ export const builder = new SchemaBuilder<{
     HexColorCode: { Input: string; Output: string };
   };
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin],
+  // Notices wrap last, outside the dataloader plugin's wrapping, so they see the loaded values.
+  plugins: [RelayPlugin, DataloaderPlugin, 'upstreamNotices'],
   // Non-null unless a field says otherwise; fields that cross to an upstream opt into null for partial data.
   defaultFieldNullability: false,
   relay: {

@@ -1,43 +1,18 @@
-import type { FourmeClient } from '../sources/fourme/client.js';
-import { createFourmeLoaders, type FourmeLoaders } from '../sources/fourme/loaders.js';
-import type { OnomondoClient } from '../sources/onomondo/client.js';
-import { createOnomondoLoaders, type OnomondoLoaders } from '../sources/onomondo/loaders.js';
-import type { SignicatClient } from '../sources/signicat/client.js';
-import { createSignicatLoaders, type SignicatLoaders } from '../sources/signicat/loaders.js';
-import type { PageSizeLimits } from './paging/args.js';
-
-/** One client per vendor, shared by every request. */
-export interface Sources {
-  signicat: SignicatClient;
-  onomondo: OnomondoClient;
-  fourme: FourmeClient;
-}
+import { lazyLoaders, type Clients, type Loaders } from '../sources/registry.js';
+import type { CallOptions } from '../upstream/http.js';
+import { NoticeCollector } from './notices.js';
+import type { Paging } from './paging/args.js';
 
 /** Per-request state: fresh DataLoaders, so nothing is cached across requests by accident. */
 export interface GraphContext {
   requestId: string;
-  limits: PageSizeLimits;
-  signicat: SignicatLoaders;
-  onomondo: OnomondoLoaders;
-  fourme: FourmeLoaders;
+  paging: Paging;
+  /** Each vendor's loaders for this request, made on first use. */
+  loaders: Loaders;
+  /** What the vendors said beside the data (records they sent that failed validation), reported as errors. */
+  notices: NoticeCollector;
 }
 
-/** Each source's loaders are made on first use: most operations touch one or two sources. */
-export function createGraphContext(sources: Sources, limits: PageSizeLimits, requestId: string): GraphContext {
-  let signicat: SignicatLoaders | undefined;
-  let onomondo: OnomondoLoaders | undefined;
-  let fourme: FourmeLoaders | undefined;
-  return {
-    requestId,
-    limits,
-    get signicat() {
-      return (signicat ??= createSignicatLoaders(sources.signicat));
-    },
-    get onomondo() {
-      return (onomondo ??= createOnomondoLoaders(sources.onomondo));
-    },
-    get fourme() {
-      return (fourme ??= createFourmeLoaders(sources.fourme));
-    },
-  };
+export function createGraphContext(clients: Clients, paging: Paging, requestId: string, call: CallOptions = {}): GraphContext {
+  return { requestId, paging, loaders: lazyLoaders(clients, call), notices: new NoticeCollector() };
 }

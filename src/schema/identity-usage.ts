@@ -4,6 +4,7 @@ import type { SignicatUsageItem } from '../sources/signicat/schemas.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
 import { Organization } from './organization.js';
+import { enumValue, vendorEnum } from './vendor-enum.js';
 
 export const IdentityUsagePeriod = builder.enumType('IdentityUsagePeriod', {
   description: 'The period identity usage is summed over.',
@@ -23,13 +24,12 @@ export const IdentityUsageLevel = builder.enumType('IdentityUsageLevel', {
   } as const,
 });
 
-export const IdentityUsageState = builder.enumType('IdentityUsageState', {
-  description: 'Processing state of an identity usage record.',
-  values: {
-    COMPLETED: { description: 'Final: the transactions are counted and will not change.' },
-    PENDING: { description: 'Still being counted; the count may grow.' },
-    OTHER: { description: 'A state this gateway does not know yet.' },
-  } as const,
+export const IdentityUsageState = vendorEnum('IdentityUsageState', 'How the transactions of an identity usage record ended.', {
+  COMPLETED: { value: 'completed', description: 'Completed: counted, and invoiced once the month is closed.' },
+  STARTED: { value: 'started', description: 'Started and not finished yet.' },
+  LOADED: { value: 'loaded', description: 'Loaded (the flow was opened) and not finished yet.' },
+  USER_ABORTED: { value: 'userAborted', description: 'Aborted by the end user.' },
+  FAILED: { value: 'failed', description: 'Failed: reported, but not invoiced.' },
 });
 
 const DatePeriod = builder.objectRef<{ start: string; end: string }>('DatePeriod').implement({
@@ -43,18 +43,21 @@ const DatePeriod = builder.objectRef<{ start: string; end: string }>('DatePeriod
 export const IdentityUsageRecord = builder.objectRef<SignicatUsageItem>('IdentityUsageRecord').implement({
   description: 'Identity-platform transactions (authentications, signatures, seals) of one product over one period.',
   fields: (t) => ({
-    product: t.exposeString('productName', { description: 'Product name, e.g. "BankID NO".' }),
+    product: t.exposeString('productName', {
+      nullable: true,
+      description: 'Product name, e.g. "BankID NO"; null where the platform gives none.',
+    }),
     usageType: t.exposeString('usageType', {
       description: 'The product’s resource name (SRN), e.g. `srn:sue:1:authbroker:nbid:auth:bidbax`.',
     }),
-    unitOfMeasure: t.exposeString('unitOfMeasure', { description: 'What `count` counts, e.g. "Authentications".' }),
-    count: t.exposeInt('count', { description: 'Number of transactions in the period.' }),
-    state: t.field({
-      type: IdentityUsageState,
-      description: 'Whether the count is final.',
-      resolve: (record) => (record.state === 'completed' ? 'COMPLETED' : record.state === 'pending' ? 'PENDING' : 'OTHER'),
+    unitOfMeasure: t.exposeString('unitOfMeasure', {
+      nullable: true,
+      description: 'What `count` counts, e.g. "Authentications"; null where the platform gives none.',
     }),
-    invoiced: t.exposeBoolean('invoiced', { description: 'Whether the usage has been invoiced.' }),
+    count: t.exposeFloat('count', { description: 'Number of transactions in the period (the platform reports a decimal number).' }),
+    state: t.field({ type: IdentityUsageState, description: 'How the transactions ended.', resolve: (record) => enumValue(record.state) }),
+    vendorState: t.string({ description: 'The state exactly as the identity platform names it.', resolve: (record) => record.state.raw }),
+    invoiced: t.exposeBoolean('invoiced', { description: 'Whether the usage has been invoiced (failed usage never is).' }),
     period: t.field({ type: DatePeriod, description: 'The days the record covers.', resolve: (record) => record.period }),
     organization: t.field({
       type: Organization,
@@ -62,11 +65,16 @@ export const IdentityUsageRecord = builder.objectRef<SignicatUsageItem>('Identit
       description: 'The organisation the usage belongs to.',
       resolve: (record) => record.organizationId,
     }),
+    organizationExternalId: t.exposeString('organizationId', { description: 'The identity platform’s id of the organisation.' }),
     account: t.field({
       type: Account,
       nullable: true,
       description: 'The account the usage belongs to; null when usage is summed per organisation.',
       resolve: (record) => record.accountId,
+    }),
+    accountExternalId: t.exposeString('accountId', {
+      nullable: true,
+      description: 'The identity platform’s id of the account; null when usage is summed per organisation.',
     }),
     externalReference: t.string({
       nullable: true,

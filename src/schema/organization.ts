@@ -1,4 +1,4 @@
-import { USAGE_PAGE_LIMIT, accountManagementList } from '../sources/signicat/loaders.js';
+import { arrayList } from '../sources/lists.js';
 import type { SignicatOrganization } from '../sources/signicat/schemas.js';
 import { Account, AccountConnection } from './account.js';
 import { builder } from './builder.js';
@@ -10,13 +10,13 @@ import {
   identityUsageQuery,
 } from './identity-usage.js';
 import { localId } from './node-id.js';
-import { cursorScope } from './paging/cursor.js';
-import { arrayList, resolveOffsetConnection } from './paging/offset.js';
-import { resolveTokenConnection } from './paging/token.js';
+import { connectionRequest } from './paging/args.js';
+import { resolveOffsetConnection } from './paging/offset.js';
+import { resolveCursorConnection } from './paging/tokens.js';
 
 export const Organization = builder.loadableNodeRef('Organization', {
   id: { resolve: (organization: SignicatOrganization) => organization.id },
-  load: (ids: string[], context) => context.signicat.organization.loadMany(ids),
+  load: (ids: string[], context) => context.loaders.signicat.organization.loadMany(ids),
 });
 
 export const OrganizationConnection = builder.connectionObject(
@@ -27,7 +27,7 @@ export const OrganizationConnection = builder.connectionObject(
 Organization.implement({
   description: 'A customer organisation on the identity platform; organisations nest, and own accounts.',
   fields: (t) => ({
-    externalId: t.exposeString('id', { description: 'The identity platform’s own id, e.g. `o-p-…`.' }),
+    externalId: t.exposeString('id', { description: 'The identity platform’s own id, e.g. `o-p-…`, for links to its dashboard.' }),
     name: t.exposeString('name', { description: 'Display name.' }),
     entityId: t.exposeString('entityId', { description: 'Registration number of the legal entity.' }),
     country: t.field({
@@ -47,9 +47,9 @@ Organization.implement({
         nullable: true,
         description: 'Organisations directly below this one.',
         resolve: (organization, args, context) =>
-          resolveTokenConnection(
-            { args, limits: context.limits, scope: cursorScope('Organization.children', organization.id) },
-            accountManagementList((query) => context.signicat.childOrganizationsPage.load({ organizationId: organization.id, query })),
+          resolveCursorConnection(
+            connectionRequest(args, context.paging, 'Organization.children', organization.id),
+            context.loaders.signicat.childOrganizations(organization.id),
           ),
       },
       OrganizationConnection,
@@ -61,9 +61,9 @@ Organization.implement({
         description:
           'Accounts this organisation owns (not those of its children). Read from the account list, once per request for every organisation.',
         resolve: async (organization, args, context) => {
-          const accounts = await context.signicat.everyAccount.load('all');
+          const accounts = await context.loaders.signicat.everyAccount();
           return resolveOffsetConnection(
-            { args, limits: context.limits, scope: cursorScope('Organization.accounts', organization.id) },
+            connectionRequest(args, context.paging, 'Organization.accounts', organization.id),
             arrayList(accounts.filter((account) => account.organization?.id === organization.id)),
           );
         },
@@ -87,17 +87,8 @@ Organization.implement({
             ...(args.includeChildOrganizations ? { includeChildOrganizations: true } : {}),
           };
           return resolveOffsetConnection(
-            { args, limits: context.limits, scope: cursorScope('Organization.identityUsage', [organization.id, query]) },
-            {
-              maxChunk: USAGE_PAGE_LIMIT,
-              read: async (offset, limit) => {
-                const page = await context.signicat.usagePage.load({
-                  scope: { organizationId: organization.id },
-                  query: { ...query, offset, limit },
-                });
-                return { items: page.items, hasMore: page.nextOffset !== null };
-              },
-            },
+            connectionRequest(args, context.paging, 'Organization.identityUsage', [organization.id, query]),
+            context.loaders.signicat.organizationUsage(organization.id, query),
           );
         },
       },
@@ -113,9 +104,9 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Top-level organisations the credentials can see.',
       resolve: (_root, args, context) =>
-        resolveTokenConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.organizations', null) },
-          accountManagementList((query) => context.signicat.organizationsPage.load(query)),
+        resolveCursorConnection(
+          connectionRequest(args, context.paging, 'Query.organizations', null),
+          context.loaders.signicat.organizations,
         ),
     },
     OrganizationConnection,

@@ -5,7 +5,7 @@ import { localId } from './node-id.js';
 
 export const Person = builder.loadableNodeRef('Person', {
   id: { resolve: (person: FourmePerson) => person.id, parse: parsePersonId },
-  load: (ids: number[], context) => context.fourme.person.loadMany(ids),
+  load: (ids: number[], context) => context.loaders.fourme.person.loadMany(ids),
 });
 
 const Site = builder.objectRef<FourmeReference>('Site').implement({
@@ -19,7 +19,7 @@ const Site = builder.objectRef<FourmeReference>('Site').implement({
 Person.implement({
   description: 'A person registered in the service desk account; billable people count towards usage statements.',
   fields: (t) => ({
-    externalId: t.exposeInt('id', { description: 'The service desk’s own person id.' }),
+    externalId: t.exposeInt('id', { description: 'The service desk’s own person id, for links to its console.' }),
     name: t.exposeString('name', { description: 'Full name.' }),
     primaryEmail: t.exposeString('primary_email', { description: 'Primary e-mail address.' }),
     organizationName: t.string({
@@ -33,8 +33,18 @@ Person.implement({
       resolve: (person) => person.site,
     }),
     disabled: t.exposeBoolean('disabled', { description: 'Whether the person can no longer sign in.' }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the person was registered.', resolve: (person) => person.created_at }),
-    updatedAt: t.field({ type: 'DateTime', description: 'When the person last changed.', resolve: (person) => person.updated_at }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the person was registered; null where the service desk does not say.',
+      resolve: (person) => person.created_at,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the person last changed; null where the service desk does not say.',
+      resolve: (person) => person.updated_at,
+    }),
   }),
 });
 

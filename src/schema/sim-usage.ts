@@ -1,21 +1,18 @@
 import { BadUserInputError } from '../errors.js';
 import type { OnomondoUsageFilter } from '../sources/onomondo/client.js';
-import { fleetUsageList } from '../sources/onomondo/loaders.js';
 import type { OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
-import { cursorScope } from './paging/cursor.js';
+import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { Sim } from './sim.js';
+import { enumValue, vendorEnum } from './vendor-enum.js';
 
-export const NetworkType = builder.enumType('NetworkType', {
-  description: 'Radio access technology of a data session.',
-  values: {
-    TWO_G: { value: '2G', description: 'GSM/GPRS/EDGE.' },
-    THREE_G: { value: '3G', description: 'UMTS/HSPA.' },
-    FOUR_G: { value: '4G', description: 'LTE, LTE-M.' },
-    FIVE_G: { value: '5G', description: 'NR.' },
-  } as const,
+export const NetworkType = vendorEnum('NetworkType', 'Radio access technology of a data session.', {
+  TWO_G: { value: '2G', description: 'GSM/GPRS/EDGE.' },
+  THREE_G: { value: '3G', description: 'UMTS/HSPA.' },
+  FOUR_G: { value: '4G', description: 'LTE, LTE-M.' },
+  FIVE_G: { value: '5G', description: 'NR.' },
 });
 
 const MobileNetwork = builder.objectRef<{ mcc: string; mnc: string }>('MobileNetwork').implement({
@@ -35,16 +32,17 @@ export const SimUsageRecord = builder.objectRef<OnomondoUsageRecord>('SimUsageRe
       resolve: (record) => `${record.time.replace(' ', 'T')}Z`,
     }),
     bytes: t.field({ type: 'SafeInt', description: 'Bytes sent and received.', resolve: (record) => record.bytes }),
-    country: t.field({
-      type: 'CountryCode',
-      description: 'Country the SIM was in.',
-      resolve: (record) => record.country_code.toUpperCase(),
+    country: t.field({ type: 'CountryCode', description: 'Country the SIM was in.', resolve: (record) => record.country_code }),
+    networkType: t.field({ type: NetworkType, description: 'Radio technology used.', resolve: (record) => enumValue(record.network_type) }),
+    vendorNetworkType: t.string({
+      description: 'The radio technology exactly as the SIM platform names it.',
+      resolve: (record) => record.network_type.raw,
     }),
-    networkType: t.field({ type: NetworkType, description: 'Radio technology used.', resolve: (record) => record.network_type }),
     network: t.field({ type: MobileNetwork, description: 'Network the SIM was attached to.', resolve: (record) => record.network }),
     sessionId: t.field({ type: 'UUID', description: 'The data session.', resolve: (record) => record.session_id }),
     billId: t.field({ type: 'UUID', description: 'The bill line the usage is charged on.', resolve: (record) => record.bill_id }),
     iccid: t.exposeString('iccid', { description: 'ICCID of the SIM.' }),
+    simExternalId: t.exposeString('sim_id', { description: 'The SIM platform’s own id of the SIM.' }),
     sim: t.field({
       type: Sim,
       nullable: true,
@@ -115,8 +113,8 @@ builder.queryFields((t) => ({
           ...(args.groupByHour ? { groupByHour: true } : {}),
         };
         return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.simUsage', query) },
-          fleetUsageList(context.onomondo, query),
+          connectionRequest(args, context.paging, 'Query.simUsage', query),
+          context.loaders.onomondo.fleetUsage(query),
         );
       },
     },

@@ -1,17 +1,16 @@
-import type { OnomondoDataLimit, OnomondoSim, OnomondoSimNetwork, OnomondoTechnologies } from '../sources/onomondo/schemas.js';
-import { simList, simUsageList } from '../sources/onomondo/loaders.js';
 import { BadUserInputError } from '../errors.js';
+import type { OnomondoDataLimit, OnomondoSim, OnomondoSimNetwork, OnomondoTechnologies } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
-import { cursorScope } from './paging/cursor.js';
+import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
-import { resolveTokenConnection } from './paging/token.js';
+import { resolveCursorConnection } from './paging/tokens.js';
 import { SimUsageFilter, SimUsageRecord, SimUsageRecordConnection, groupByHourArg, usageFilter } from './sim-usage.js';
 import { Tag } from './tag.js';
 
 export const Sim = builder.loadableNodeRef('Sim', {
   id: { resolve: (sim: OnomondoSim) => sim.id },
-  load: (ids: string[], context) => context.onomondo.sim.loadMany(ids),
+  load: (ids: string[], context) => context.loaders.onomondo.sim.loadMany(ids),
 });
 
 const SimNetwork = builder.objectRef<OnomondoSimNetwork>('SimNetwork').implement({
@@ -23,7 +22,7 @@ const SimNetwork = builder.objectRef<OnomondoSimNetwork>('SimNetwork').implement
       type: 'CountryCode',
       nullable: true,
       description: 'Country (ISO 3166-1 alpha-2).',
-      resolve: (network) => network.country_code?.toUpperCase() ?? null,
+      resolve: (network) => network.country_code,
     }),
     mcc: t.exposeString('mcc', { nullable: true, description: 'Mobile country code.' }),
     mnc: t.exposeString('mnc', { nullable: true, description: 'Mobile network code.' }),
@@ -59,7 +58,7 @@ const Technologies = builder.objectRef<OnomondoTechnologies>('SimTechnologies').
 Sim.implement({
   description: 'An IoT SIM card and the data it uses.',
   fields: (t) => ({
-    externalId: t.exposeString('id', { description: 'The SIM platform’s own 9-digit id.' }),
+    externalId: t.exposeString('id', { description: 'The SIM platform’s own 9-digit id, for links to its console.' }),
     iccid: t.exposeString('iccid', { description: 'Card number printed on the SIM.' }),
     imsi: t.exposeString('imsi', { nullable: true, description: 'Subscriber identity.' }),
     msisdn: t.exposeString('msisdn', { nullable: true, description: 'Phone number.' }),
@@ -96,8 +95,8 @@ Sim.implement({
         resolve: (sim, args, context) => {
           const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
           return resolveOffsetConnection(
-            { args, limits: context.limits, scope: cursorScope('Sim.usage', [sim.id, query]) },
-            simUsageList(context.onomondo, sim.id, query),
+            connectionRequest(args, context.paging, 'Sim.usage', [sim.id, query]),
+            context.loaders.onomondo.simUsage(sim.id, query),
           );
         },
       },
@@ -127,9 +126,9 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
       resolve: (_root, args, context) => {
         const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
-        return resolveTokenConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.sims', filter) },
-          simList(context.onomondo, filter),
+        return resolveCursorConnection(
+          connectionRequest(args, context.paging, 'Query.sims', filter),
+          context.loaders.onomondo.sims(filter),
         );
       },
     },
@@ -145,7 +144,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, context) => {
       if ((args.id == null) === (args.iccid == null)) throw new BadUserInputError('give exactly one of `id` and `iccid`');
-      return args.id ? localId(args.id, 'Sim') : context.onomondo.simByIccid.load(args.iccid ?? '');
+      return args.id ? localId(args.id, 'Sim') : context.loaders.onomondo.simByIccid.load(args.iccid ?? '');
     },
   }),
 }));

@@ -1,13 +1,12 @@
-import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
 import type { OnomondoTag, OnomondoTagUsageTotal } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
-import { cursorScope } from './paging/cursor.js';
+import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 
 export const Tag = builder.loadableNodeRef('Tag', {
   id: { resolve: (tag: OnomondoTag) => tag.id },
-  load: (ids: string[], context) => context.onomondo.tag.loadMany(ids),
+  load: (ids: string[], context) => context.loaders.onomondo.tag.loadMany(ids),
 });
 
 const TagUsageTotal = builder.objectRef<OnomondoTagUsageTotal>('TagUsageTotal').implement({
@@ -35,13 +34,18 @@ Tag.implement({
   fields: (t) => ({
     externalId: t.field({ type: 'UUID', description: 'The SIM platform’s own tag id.', resolve: (tag) => tag.id }),
     name: t.exposeString('name', { description: 'Display name.' }),
-    color: t.field({ type: 'HexColorCode', description: 'Display colour, `#rrggbb`.', resolve: (tag) => tag.color }),
+    color: t.field({
+      type: 'HexColorCode',
+      nullable: true,
+      description: 'Display colour, `#rrggbb`; null for a tag without one.',
+      resolve: (tag) => tag.color,
+    }),
     writable: t.exposeBoolean('can_write', { description: 'Whether these credentials may change the tag.' }),
     usageTotal: t.field({
       type: TagUsageTotal,
       nullable: true,
       description: 'Data used by the SIMs carrying the tag.',
-      resolve: (tag, _args, context) => context.onomondo.tagUsageTotal.load(tag.id),
+      resolve: (tag, _args, context) => context.loaders.onomondo.tagUsageTotal.load(tag.id),
     }),
   }),
 });
@@ -53,16 +57,7 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'Every tag, in the vendor’s order.',
       resolve: (_root, args, context) =>
-        resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.tags', null) },
-          {
-            maxChunk: PAGE_LIMIT,
-            read: async (offset, limit) => {
-              const page = await context.onomondo.tagsPage.load({ offset, limit });
-              return { items: page.items, hasMore: offset + page.items.length < page.total, total: page.total };
-            },
-          },
-        ),
+        resolveOffsetConnection(connectionRequest(args, context.paging, 'Query.tags', null), context.loaders.onomondo.tags),
     },
     TagConnection,
   ),

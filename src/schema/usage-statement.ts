@@ -1,24 +1,24 @@
 import { BadUserInputError } from '../errors.js';
-import { statementList } from '../sources/fourme/loaders.js';
+import type { FourmeLoaders } from '../sources/fourme/loaders.js';
 import type { FourmeUsageStatement } from '../sources/fourme/schemas.js';
+import { arrayList } from '../sources/lists.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
-import { cursorScope } from './paging/cursor.js';
-import { arrayList, resolveOffsetConnection } from './paging/offset.js';
+import { connectionRequest } from './paging/args.js';
+import { resolveOffsetConnection } from './paging/offset.js';
+import { resolveCursorConnection } from './paging/tokens.js';
 import { Person } from './person.js';
+import { enumValue, vendorEnum } from './vendor-enum.js';
 
-const UsagePlan = builder.enumType('UsagePlan', {
-  description: 'The service desk plan a usage statement was billed on.',
-  values: {
-    BASIC: { value: 'basic', description: 'Basic.' },
-    PREMIUM: { value: 'premium', description: 'Premium.' },
-    PREMIUM_PLUS: { value: 'premium_plus', description: 'Premium Plus.' },
-  } as const,
+const UsagePlan = vendorEnum('UsagePlan', 'The service desk plan a usage statement was billed on.', {
+  BASIC: { value: 'basic', description: 'Basic.' },
+  PREMIUM: { value: 'premium', description: 'Premium.' },
+  PREMIUM_PLUS: { value: 'premium_plus', description: 'Premium Plus.' },
 });
 
 export const UsageStatement = builder.loadableNodeRef('UsageStatement', {
   id: { resolve: (statement: FourmeUsageStatement) => statement.id, parse: parseStatementId },
-  load: (ids: number[], context) => context.fourme.statement.loadMany(ids),
+  load: (ids: number[], context) => context.loaders.fourme.statement.loadMany(ids),
 });
 
 const UsageStatementConnection = builder.connectionObject(
@@ -53,27 +53,33 @@ const BillableUserConnection = builder.connectionObject(
 UsageStatement.implement({
   description: 'What the service desk account was billed for in one month: its plan and its billable people.',
   fields: (t) => ({
-    externalId: t.exposeInt('id', { description: 'The service desk’s own statement id.' }),
-    plan: t.field({ type: UsagePlan, description: 'The plan billed.', resolve: (statement) => statement.plan }),
+    externalId: t.exposeInt('id', { description: 'The service desk’s own statement id, for links to its console.' }),
+    plan: t.field({ type: UsagePlan, description: 'The plan billed.', resolve: (statement) => enumValue(statement.plan) }),
+    vendorPlan: t.string({ description: 'The plan exactly as the service desk names it.', resolve: (statement) => statement.plan.raw }),
     year: t.exposeInt('year', { description: 'Year of the billing month.' }),
     month: t.exposeInt('month', { description: 'Billing month, 1 to 12.' }),
     startDate: t.field({ type: 'Date', description: 'First day billed.', resolve: (statement) => statement.start_date }),
     endDate: t.field({ type: 'Date', description: 'Last day billed.', resolve: (statement) => statement.end_date }),
     userMonths: t.exposeInt('user_months', { description: 'Number of billable people in the period.' }),
+    billableUserExternalIds: t.field({
+      type: ['Int'],
+      nullable: true,
+      description:
+        'The service desk’s ids of every billable person, as the statement lists them: a person the account no longer holds stays visible here.',
+      resolve: (statement, _args, context) => billableUserIds(statement, context.loaders.fourme),
+    }),
     billableUsers: t.connection(
       {
         type: Person,
         nullable: true,
         nodeNullable: true,
         description:
-          'People who were enabled and had a role (other than End User or Key Contact) at any time in the period. A person the account no longer holds is a null node.',
-        resolve: async (statement, args, context) => {
-          const ids = statement.billable_user_ids ?? (await context.fourme.statement.load(statement.id))?.billable_user_ids ?? [];
-          return resolveOffsetConnection(
-            { args, limits: context.limits, scope: cursorScope('UsageStatement.billableUsers', statement.id) },
-            arrayList(ids),
-          );
-        },
+          'People who were enabled and had a role (other than End User or Key Contact) at any time in the period. A person the account no longer holds is a null node (their id stays in `billableUserExternalIds`).',
+        resolve: async (statement, args, context) =>
+          resolveOffsetConnection(
+            connectionRequest(args, context.paging, 'UsageStatement.billableUsers', statement.id),
+            arrayList(await billableUserIds(statement, context.loaders.fourme)),
+          ),
       },
       BillableUserConnection,
     ),
@@ -92,9 +98,9 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, context) => {
         const filter = statementFilter(args);
-        return resolveOffsetConnection(
-          { args, limits: context.limits, scope: cursorScope('Query.usageStatements', filter) },
-          statementList(context.fourme, filter),
+        return resolveCursorConnection(
+          connectionRequest(args, context.paging, 'Query.usageStatements', filter),
+          context.loaders.fourme.statements(filter),
         );
       },
     },
@@ -115,13 +121,19 @@ builder.queryFields((t) => ({
         return parseStatementId(localId(args.id, 'UsageStatement'));
       }
       if (args.year == null || args.month == null) throw new BadUserInputError('give `id`, or both `year` and `month`');
-      const [statement] = await statementList(context.fourme, statementFilter(args))
-        .read(0, 1)
-        .then((chunk) => chunk.items);
-      return statement ?? null;
+      const chunk = await context.loaders.fourme.statements(statementFilter(args)).read(null, 1);
+      // One statement a month: a vendor record that failed validation is this field's error, not a missing statement.
+      const rejected = chunk.rejected[0];
+      if (chunk.items[0] === undefined && rejected) throw rejected.error;
+      return chunk.items[0] ?? null;
     },
   }),
 }));
+
+/** The statement's billable people: listed statements carry them; others are read by id (batched). */
+async function billableUserIds(statement: FourmeUsageStatement, loaders: FourmeLoaders): Promise<number[]> {
+  return statement.billable_user_ids ?? (await loaders.statement.load(statement.id))?.billable_user_ids ?? [];
+}
 
 function statementFilter(args: { year?: number | null; month?: number | null }) {
   if (args.month != null && (args.month < 1 || args.month > 12)) throw new BadUserInputError('`month` must be between 1 and 12');

@@ -2,7 +2,6 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { SourceName } from '../upstream/errors.js';
 import { FaultPlan, breakSchema, faultSchema, type Fault } from './faults.js';
 
 export interface SimRequest {
@@ -15,6 +14,8 @@ export interface SimRequest {
   body: string;
   /** Absolute base URL this simulator is reachable at, for building links. */
   baseUrl: string;
+  /** The wire variant in force for each of the vendor's {@link VendorProfile.variants}. */
+  variants: Readonly<Record<string, string>>;
 }
 
 export interface SimResponse {
@@ -41,13 +42,18 @@ export interface RateLimitState {
 
 /** What makes one vendor's simulator look like that vendor on the wire. */
 export interface VendorProfile {
-  source: SourceName;
+  source: string;
   /** Undefined when the request may proceed; otherwise the vendor's own 401/400 answer. */
   authenticate(request: SimRequest): SimResponse | undefined;
   /** An error in the vendor's own body format. */
   error(status: number, code: string, message: string): SimResponse;
   /** Requests per window; the vendor's rate-limit headers on every answer. */
   rateLimit?: { limit: number; windowMs: number; headers(state: RateLimitState): Record<string, string> };
+  /**
+   * Points where the vendor is seen answering in more than one way (or where its docs leave it open): each name with
+   * its possible forms, the first being the default. Set per simulator and switched at run time, so both are tested.
+   */
+  variants?: Readonly<Record<string, readonly [string, ...string[]]>>;
 }
 
 export interface RequestLogEntry {
@@ -66,11 +72,14 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Overrides the vendor's requests-per-window. */
   rateLimit?: number;
+  /** Wire variants other than the defaults, by name (see {@link VendorProfile.variants}). */
+  variants?: Record<string, string>;
 }
 
 const settingsSchema = z.object({
   latencyMs: z.number().int().nonnegative().optional(),
   rateLimit: z.number().int().positive().optional(),
+  variants: z.record(z.string(), z.string()).optional(),
 });
 
 interface CompiledRoute extends Route {
@@ -91,6 +100,7 @@ export class Simulator {
   #log: RequestLogEntry[] = [];
   #latencyMs: number;
   #rateLimit: number | undefined;
+  #variants: Record<string, string>;
   #window = { startedAt: 0, count: 0 };
   #server: Server | undefined;
   #baseUrl = '';
@@ -100,9 +110,11 @@ export class Simulator {
     this.#routes = routes.map(compileRoute);
     this.#latencyMs = options.latencyMs ?? 0;
     this.#rateLimit = options.rateLimit ?? profile.rateLimit?.limit;
+    this.#variants = Object.fromEntries(Object.entries(profile.variants ?? {}).map(([name, forms]) => [name, forms[0]]));
+    this.#setVariants(options.variants ?? {});
   }
 
-  get source(): SourceName {
+  get source(): string {
     return this.#profile.source;
   }
 
@@ -150,8 +162,23 @@ export class Simulator {
   }
 
   configure(settings: z.infer<typeof settingsSchema>): void {
+    if (settings.variants !== undefined) this.#setVariants(settings.variants);
     if (settings.latencyMs !== undefined) this.#latencyMs = settings.latencyMs;
     if (settings.rateLimit !== undefined) this.#rateLimit = settings.rateLimit;
+  }
+
+  /** The wire variant in force for each variable point of the vendor. */
+  get variants(): Readonly<Record<string, string>> {
+    return { ...this.#variants };
+  }
+
+  #setVariants(variants: Record<string, string>): void {
+    for (const [name, form] of Object.entries(variants)) {
+      const forms = this.#profile.variants?.[name];
+      if (!forms) throw new Error(`${this.source} simulator has no variant ${JSON.stringify(name)}`);
+      if (!forms.includes(form)) throw new Error(`${this.source} simulator variant ${name} is one of ${forms.join(', ')}`);
+    }
+    Object.assign(this.#variants, variants);
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -168,6 +195,7 @@ export class Simulator {
       params: {},
       body,
       baseUrl: this.#baseUrl,
+      variants: { ...this.#variants },
     };
     let response: SimResponse;
     try {

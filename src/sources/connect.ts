@@ -1,44 +1,36 @@
 import type { Config } from '../config.js';
-import type { Sources } from '../schema/context.js';
 import type { Simulator } from '../simulator/server.js';
-import { createFourmeClient } from './fourme/client.js';
-import { createFourmeSimulator, fourmeSimulatedSettings } from './fourme/simulator.js';
-import { createOnomondoClient } from './onomondo/client.js';
-import { createOnomondoSimulator, onomondoSimulatedSettings } from './onomondo/simulator.js';
-import { createSignicatClient } from './signicat/client.js';
-import { createSignicatSimulator, signicatSimulatedSettings } from './signicat/simulator.js';
+import { sourceDefinitions, sourceNames, type Clients, type SourceName } from './registry.js';
+import type { SourceClient, SourceDefinition } from './source.js';
 
 export interface ConnectedSources {
-  sources: Sources;
+  clients: Clients;
   /** Simulators started in-process for sources the configuration gives no base URL. */
   simulators: Simulator[];
   close(): Promise<void>;
 }
 
-/** Builds the three clients, starting an embedded simulator (free loopback port, demo credentials) for each unconfigured source. */
+/** Builds every vendor's client, starting an embedded simulator (free loopback port, demo credentials) for each unconfigured one. */
 export async function connectSources(config: Config): Promise<ConnectedSources> {
   const simulators: Simulator[] = [];
-  const simulatorOptions = { latencyMs: config.simulator.latencyMs, ...(config.simulator.today ? { today: config.simulator.today } : {}) };
-  const embedded = async <S>(simulator: Simulator, settingsFor: (url: string) => S): Promise<S> => {
-    simulators.push(simulator);
-    return settingsFor(await simulator.start());
+  const connect = async (name: SourceName): Promise<[SourceName, SourceClient]> => {
+    const definition: SourceDefinition<unknown, SourceClient, unknown> = sourceDefinitions[name];
+    const configured: unknown = config.sources[name];
+    let settings = configured;
+    if (configured === undefined) {
+      const simulator = definition.createSimulator(config.simulator);
+      simulators.push(simulator);
+      settings = definition.simulatedSettings(await simulator.start());
+    }
+    return [name, definition.createClient(settings, config.http)];
   };
-
-  const [signicat, onomondo, fourme] = await Promise.all([
-    config.signicat ?? embedded(createSignicatSimulator(simulatorOptions), signicatSimulatedSettings),
-    config.onomondo ?? embedded(createOnomondoSimulator(simulatorOptions), onomondoSimulatedSettings),
-    config.fourme ?? embedded(createFourmeSimulator(simulatorOptions), fourmeSimulatedSettings),
-  ]);
-  const sources: Sources = {
-    signicat: createSignicatClient(signicat, config.http),
-    onomondo: createOnomondoClient(onomondo, config.http),
-    fourme: createFourmeClient(fourme, config.http),
-  };
+  // Each entry is its own source's client: the mapped type says what the loop cannot.
+  const clients = Object.fromEntries(await Promise.all(sourceNames.map(connect))) as Clients;
   return {
-    sources,
+    clients,
     simulators,
     async close() {
-      await Promise.all([sources.signicat.close(), sources.onomondo.close(), sources.fourme.close()]);
+      await Promise.all(Object.values<SourceClient>(clients).map((client) => client.close()));
       await Promise.all(simulators.map((simulator) => simulator.stop()));
     },
   };

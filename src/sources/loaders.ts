@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import { UpstreamNotFoundError } from '../upstream/errors.js';
+import type { RejectedRecord } from '../upstream/http.js';
+import { chunkLength, positioned, type CursorFrom, type CursorList, type OffsetChunk, type OffsetList } from './lists.js';
 
 /** JSON with object keys sorted, so equal requests give equal cache keys whatever their key order. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_key, field: unknown) =>
     field && typeof field === 'object' && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : field,
   );
 }
@@ -39,37 +41,49 @@ function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** A vendor listing of records, read page by page from opaque tokens (`null`: the first page). */
-export interface Listing<V> {
-  readPage(token: string | null): Promise<{ items: V[]; next: string | null }>;
-  key(record: V): string;
+/** The `id` a record carried as the vendor sent it, even when the record failed validation. */
+export function rawId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || !('id' in raw)) return undefined;
+  const id = raw.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+export interface ListedRecordsOptions<V> {
+  /** The vendor listing that holds the records, read from its start. */
+  listing: CursorList<V>;
   /** Whether the listing holds every record there is (the SIM list), or only some (top-level organisations). */
   complete: boolean;
+  /** The vendor's single read; without it the listing is read to its end. */
+  fetchOne?: (id: string) => Promise<V>;
 }
 
 /**
  * Records by id where the vendor lists them in pages. One id: `fetchOne`, the vendor's single read. Several: the
  * listing, page by page, until every id is found, reading no more pages than ids are still missing, so it never
  * costs more than a call per id; ids still missing are then read one by one. A complete listing read to its end
- * settles every id it lacks as unknown (null). Without `fetchOne` (no single read exists) the listing is read to the end.
+ * settles every id it lacks as unknown (null). A record the vendor sent but that failed validation is its id's error.
  */
-export function listedRecordsLoader<V>(listing: Listing<V>, fetchOne?: (id: string) => Promise<V>): DataLoader<string, V | null> {
+export function listedRecordsLoader<V>({ listing, complete, fetchOne }: ListedRecordsOptions<V>): DataLoader<string, V | null> {
   return new DataLoader<string, V | null>(async (ids) => {
     if (fetchOne && ids.length === 1) return Promise.all(ids.map((id) => fetchOne(id).catch(notFoundAsNull)));
-    const found = new Map<string, V>();
+    const found = new Map<string, V | Error>();
     const missing = () => ids.filter((id) => !found.has(id)).length;
-    let token: string | null = null;
+    let from: CursorFrom = null;
     let exhausted = false;
     for (let pages = 0; !exhausted && missing() > 0 && (!fetchOne || pages < missing()); pages++) {
-      const page: { items: V[]; next: string | null } = await listing.readPage(token);
+      const page = await listing.read(from, listing.maxChunk);
       for (const record of page.items) found.set(listing.key(record), record);
-      token = page.next;
-      exhausted = token === null;
+      for (const record of page.rejected) {
+        const id = rawId(record.raw);
+        if (id !== undefined) found.set(id, record.error);
+      }
+      exhausted = page.next === null;
+      if (page.next !== null) from = { after: page.next };
     }
     return Promise.all(
       ids.map((id) => {
         const record = found.get(id);
-        if (record !== undefined || (exhausted && listing.complete) || !fetchOne) return record ?? null;
+        if (record !== undefined || (exhausted && complete) || !fetchOne) return record ?? null;
         return fetchOne(id).catch(notFoundAsNull);
       }),
     );
@@ -83,17 +97,12 @@ export interface OwnedWindowKey {
   limit: number;
 }
 
-export interface Window<T> {
-  items: T[];
-  hasMore: boolean;
-}
-
 /** A list holding many owners' items, in the same relative order as each owner's own list. */
 export interface SharedList<T> {
-  /** Items per shared page. */
-  pageSize: number;
-  readPage(offset: number): Promise<Window<T>>;
+  list: OffsetList<T>;
+  /** The owner of an item; of a rejected record, as far as its raw form tells. */
   ownerOf(item: T): string | null;
+  ownerOfRaw(raw: unknown): string | null;
 }
 
 export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
@@ -101,8 +110,8 @@ export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
    * The shared list a key can be served from, and its identity (keys with equal `group` share it); null: read on
    * its own. Sees the whole batch, so it can pick the narrowest list that covers the owners asked for together.
    */
-  share(key: K, batch: readonly K[]): { group: string; list: SharedList<T> } | null;
-  readOwn(key: K): Promise<Window<T>>;
+  share(key: K, batch: readonly K[]): { group: string; shared: SharedList<T> } | null;
+  readOwn(key: K): Promise<OffsetChunk<T>>;
 }
 
 /**
@@ -112,31 +121,32 @@ export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
  * A group reads at most half as many shared pages as it has owners, so when sharing does not pay off (sparse
  * owners in a long list) the owners left unserved read their own lists at a bounded extra cost.
  */
-export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedWindowOptions<K, T>): DataLoader<K, Window<T>, string> {
-  return new DataLoader<K, Window<T>, string>(
+export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedWindowOptions<K, T>): DataLoader<K, OffsetChunk<T>, string> {
+  return new DataLoader<K, OffsetChunk<T>, string>(
     async (keys) => {
-      const groups = new Map<string, { list: SharedList<T> | undefined; keys: K[] }>();
+      const groups = new Map<string, { shared: SharedList<T> | undefined; keys: K[] }>();
       for (const key of keys) {
         const sharing = options.share(key, keys);
         const group = sharing?.group ?? `own:${stableKey(key)}`;
         const members = groups.get(group);
         if (members) members.keys.push(key);
-        else groups.set(group, { list: sharing?.list, keys: [key] });
+        else groups.set(group, { shared: sharing?.shared, keys: [key] });
       }
-      const windows = new Map<K, Window<T> | Error>();
+      const windows = new Map<K, OffsetChunk<T> | Error>();
       await Promise.all(
-        [...groups.values()].map(async ({ list, keys: group }) => {
+        [...groups.values()].map(async ({ shared, keys: group }) => {
           const owners = new Set(group.map((key) => key.owner));
           // A window as long as a shared page (`last` without `before` reads from the start to the end) would
           // need each owner's whole list, so sharing cannot pay off: owners read their own lists.
-          const worthSharing = list !== undefined && owners.size > 1 && group.every((key) => key.offset + key.limit < list.pageSize);
-          const shared =
-            list && worthSharing
-              ? await readShared(group, list, Math.ceil(owners.size / 2)).catch((error: unknown) => toError(error))
+          const worthSharing =
+            shared !== undefined && owners.size > 1 && group.every((key) => key.offset + key.limit < shared.list.maxChunk);
+          const read =
+            shared && worthSharing
+              ? await readShared(group, shared, Math.ceil(owners.size / 2)).catch((error: unknown) => toError(error))
               : undefined;
           await Promise.all(
             group.map(async (key) => {
-              const window = shared instanceof Error ? shared : shared?.get(key);
+              const window = read instanceof Error ? read : read?.get(key);
               windows.set(key, window ?? (await options.readOwn(key).catch((error: unknown) => toError(error))));
             }),
           );
@@ -148,28 +158,75 @@ export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedW
   );
 }
 
-async function readShared<K extends OwnedWindowKey, T>(keys: K[], list: SharedList<T>, maxPages: number): Promise<Map<K, Window<T>>> {
-  const itemsByOwner = new Map<string, T[]>();
-  const filled = (key: K) => (itemsByOwner.get(key.owner)?.length ?? 0) > key.offset + key.limit;
+/** Each owner's items, and its rejected records, in the order of the shared list. */
+interface OwnedItems<T> {
+  items: T[];
+  /** Rejected records with the number of items of this owner before them: their position in the owner's list. */
+  rejected: { record: RejectedRecord; before: number }[];
+}
+
+async function readShared<K extends OwnedWindowKey, T>(
+  keys: K[],
+  shared: SharedList<T>,
+  maxPages: number,
+): Promise<Map<K, OffsetChunk<T>>> {
+  const byOwner = new Map<string, OwnedItems<T>>();
+  const owned = (owner: string) => {
+    let entry = byOwner.get(owner);
+    if (!entry) byOwner.set(owner, (entry = { items: [], rejected: [] }));
+    return entry;
+  };
+  const length = (entry: OwnedItems<T> | undefined) => (entry ? entry.items.length + entry.rejected.length : 0);
+  const filled = (key: K) => length(byOwner.get(key.owner)) > key.offset + key.limit;
   let offset = 0;
   let exhausted = false;
   for (let pages = 0; pages < maxPages && !exhausted && !keys.every(filled); pages++) {
-    const page = await list.readPage(offset);
-    for (const item of page.items) {
-      const owner = list.ownerOf(item);
-      if (owner === null) continue;
-      const owned = itemsByOwner.get(owner);
-      if (owned) owned.push(item);
-      else itemsByOwner.set(owner, [item]);
+    const page = await shared.list.read(offset, shared.list.maxChunk);
+    const rejectedAt = new Map(page.rejected.map((record) => [record.index, record]));
+    const kept = positioned(page);
+    for (let index = 0, next = 0; index < chunkLength(page); index++) {
+      const rejected = rejectedAt.get(index);
+      if (rejected) {
+        const owner = shared.ownerOfRaw(rejected.raw);
+        if (owner !== null) owned(owner).rejected.push({ record: rejected, before: owned(owner).items.length });
+        continue;
+      }
+      const entry = kept[next++];
+      if (entry === undefined) break;
+      const owner = shared.ownerOf(entry.item);
+      if (owner !== null) owned(owner).items.push(entry.item);
     }
-    offset += page.items.length;
-    exhausted = !page.hasMore || page.items.length === 0;
+    offset += chunkLength(page);
+    exhausted = !page.hasMore || chunkLength(page) === 0;
   }
-  const windows = new Map<K, Window<T>>();
+  const windows = new Map<K, OffsetChunk<T>>();
   for (const key of keys) {
     if (!exhausted && !filled(key)) continue;
-    const items = itemsByOwner.get(key.owner) ?? [];
-    windows.set(key, { items: items.slice(key.offset, key.offset + key.limit), hasMore: items.length > key.offset + key.limit });
+    windows.set(key, ownerWindow(byOwner.get(key.owner), key));
   }
   return windows;
+}
+
+/** The owner's `[offset, offset + limit)`, counting rejected records as the positions they hold in the owner's list. */
+function ownerWindow<T>(entry: OwnedItems<T> | undefined, key: OwnedWindowKey): OffsetChunk<T> {
+  if (!entry) return { items: [], rejected: [], hasMore: false };
+  const end = key.offset + key.limit;
+  const items: T[] = [];
+  const rejected: RejectedRecord[] = [];
+  let position = 0;
+  let rejectedIndex = 0;
+  for (let itemIndex = 0; itemIndex <= entry.items.length && position < end;) {
+    const pending = entry.rejected[rejectedIndex];
+    if (pending && pending.before === itemIndex) {
+      if (position >= key.offset) rejected.push({ ...pending.record, index: position - key.offset });
+      rejectedIndex += 1;
+    } else if (itemIndex < entry.items.length) {
+      if (position >= key.offset) items.push(entry.items[itemIndex] as T);
+      itemIndex += 1;
+    } else {
+      break;
+    }
+    position += 1;
+  }
+  return { items, rejected, hasMore: entry.items.length + entry.rejected.length > end };
 }

@@ -1,6 +1,3 @@
-/** The three upstream vendors this gateway reads from. */
-export type SourceName = 'signicat' | 'onomondo' | 'fourme';
-
 export type UpstreamErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
@@ -8,11 +5,13 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_UNAUTHORIZED'
   | 'UPSTREAM_NOT_FOUND'
   | 'UPSTREAM_BAD_REQUEST'
-  | 'UPSTREAM_BAD_RESPONSE';
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_CANCELLED';
 
 export interface UpstreamErrorDetails {
-  source: SourceName;
-  /** `METHOD /path` of the call that failed, without query string (it may carry ids, never credentials). */
+  /** The vendor, as its source registers itself (`onomondo`). */
+  source: string;
+  /** `METHOD /path-template` of the call that failed (`GET /v1/people/{id}`): never ids, queries or credentials. */
   endpoint: string;
   /** HTTP status the upstream answered with, when it answered. */
   status?: number;
@@ -22,12 +21,13 @@ export interface UpstreamErrorDetails {
 /** Base of every failure talking to a vendor API. `code` is stable and becomes `extensions.code`. */
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamErrorCode;
-  readonly source: SourceName;
+  readonly source: string;
   readonly endpoint: string;
   readonly status: number | undefined;
 
+  /** The message names the vendor, never its paths: clients see it, and paths are the gateway's business. */
   constructor(message: string, details: UpstreamErrorDetails) {
-    super(`${details.source} ${details.endpoint}: ${message}`, { cause: details.cause });
+    super(`${details.source}: ${message}`, { cause: details.cause });
     this.name = new.target.name;
     this.source = details.source;
     this.endpoint = details.endpoint;
@@ -71,14 +71,22 @@ export class UpstreamBadRequestError extends UpstreamError {
   readonly code = 'UPSTREAM_BAD_REQUEST';
 }
 
-/** A body that is not JSON or does not match its schema. */
+/** A body that is not JSON or does not match its schema, or one record of a list that does not. */
 export class UpstreamBadResponseError extends UpstreamError {
   readonly code = 'UPSTREAM_BAD_RESPONSE';
-  /** Dotted path of the first field that failed validation, e.g. `data[3].count`. */
+  /** Where the offending record sat in the answer, e.g. `data[3]`; absent when the whole body failed. */
+  readonly recordPath: string | undefined;
+  /** Dotted path of the first field that failed validation, e.g. `count` (inside the record) or `data` (whole body). */
   readonly fieldPath: string | undefined;
 
-  constructor(message: string, details: UpstreamErrorDetails & { fieldPath?: string }) {
+  constructor(message: string, details: UpstreamErrorDetails & { recordPath?: string; fieldPath?: string }) {
     super(message, details);
+    this.recordPath = details.recordPath;
     this.fieldPath = details.fieldPath;
   }
+}
+
+/** The caller gave up (its client disconnected) before the vendor answered: no verdict on the vendor. */
+export class UpstreamCancelledError extends UpstreamError {
+  readonly code = 'UPSTREAM_CANCELLED';
 }

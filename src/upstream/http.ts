@@ -6,15 +6,16 @@ import { systemClock, type Clock } from './clock.js';
 import {
   UpstreamBadRequestError,
   UpstreamBadResponseError,
+  UpstreamCancelledError,
   UpstreamError,
   UpstreamNotFoundError,
   UpstreamRateLimitedError,
   UpstreamTimeoutError,
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
-  type SourceName,
 } from './errors.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter } from './retry.js';
+import { collectRejections, formatPath, type Rejection } from './tolerant.js';
 
 /** How the gateway treats one upstream: timeouts, retries, connection cap and circuit breaker. */
 export interface HttpPolicy {
@@ -64,22 +65,43 @@ export interface Credentials {
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 export type Query = Record<string, QueryValue>;
 
-export interface RequestOptions<S extends z.ZodType> {
+/** What the caller of a vendor call brings along: the operation's abort signal. */
+export interface CallOptions {
+  /** Aborts the call (and its retries) when the operation is cancelled. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface RequestOptions<S extends z.ZodType> extends CallOptions {
   schema: S;
+  /** Values of the path template's `{name}` segments; each must be one safe path segment. */
+  params?: Record<string, string | number>;
   query?: Query;
   headers?: Record<string, string>;
-  signal?: AbortSignal;
+}
+
+/** A record the answer's list held that failed validation: left out of `data`, reported as its own error. */
+export interface RejectedRecord {
+  /** Position in the vendor's list, so the positions of the records after it stay right. */
+  index: number;
+  /** The record as sent, so a caller can still tell whose it was. */
+  raw: unknown;
+  error: UpstreamBadResponseError;
 }
 
 export interface UpstreamResponse<T> {
   data: T;
+  /** `METHOD /path-template` of the call, as errors name it. */
+  endpoint: string;
   status: number;
   /** Lower-cased response headers. */
   headers: Record<string, string>;
+  /** Records of the answer's tolerant lists that failed validation, in answer order. */
+  rejected: readonly RejectedRecord[];
 }
 
 export interface UpstreamOptions {
-  source: SourceName;
+  /** The vendor's name in errors and logs. */
+  source: string;
   /** Origin plus optional path prefix, e.g. `https://api.4me.com/v1`. */
   baseUrl: string;
   policy: HttpPolicy;
@@ -100,7 +122,7 @@ const ATTEMPT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADE
  * mapping of every failure onto the {@link UpstreamError} hierarchy.
  */
 export class Upstream {
-  readonly source: SourceName;
+  readonly source: string;
   readonly #pool: Pool;
   readonly #basePath: string;
   readonly #breaker: CircuitBreaker;
@@ -123,18 +145,21 @@ export class Upstream {
     });
   }
 
-  /** An idempotent read: retried on network errors, connect and headers timeouts, 429, 502, 503 and 504. */
-  get<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<UpstreamResponse<z.output<S>>> {
-    return this.#call('GET', path, options, undefined);
+  /**
+   * An idempotent read of `template` (`/sims/{sim_id}`, below the base URL): retried on network errors, connect and
+   * headers timeouts, 429, 502, 503 and 504.
+   */
+  get<S extends z.ZodType>(template: string, options: RequestOptions<S>): Promise<UpstreamResponse<z.output<S>>> {
+    return this.#call('GET', template, options, undefined);
   }
 
   /** A form POST (the OAuth token call): never retried, since POST is not idempotent in general. */
   postForm<S extends z.ZodType>(
-    path: string,
+    template: string,
     form: Record<string, string>,
     options: RequestOptions<S>,
   ): Promise<UpstreamResponse<z.output<S>>> {
-    return this.#call('POST', path, options, new URLSearchParams(form).toString());
+    return this.#call('POST', template, options, new URLSearchParams(form).toString());
   }
 
   close(): Promise<void> {
@@ -143,12 +168,13 @@ export class Upstream {
 
   async #call<S extends z.ZodType>(
     method: 'GET' | 'POST',
-    path: string,
+    template: string,
     options: RequestOptions<S>,
     body: string | undefined,
   ): Promise<UpstreamResponse<z.output<S>>> {
-    const endpoint = `${method} ${this.#basePath}${path}`;
+    const endpoint = `${method} ${this.#basePath}${template}`;
     const details = { source: this.source, endpoint };
+    const path = expandTemplate(template, options.params ?? {}, details);
     if (!this.#breaker.tryAcquire()) {
       throw new UpstreamUnavailableError('circuit open after repeated failures; failing fast', details);
     }
@@ -160,11 +186,13 @@ export class Upstream {
       this.#breaker.onSuccess();
       return response;
     } catch (error) {
+      // A caller that gave up (a client disconnect, the operation's time limit) says nothing about the vendor's health.
+      if (signal.aborted && !deadline.aborted) {
+        this.#breaker.onNeutral();
+        throw cancellation(signal.reason, details);
+      }
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
-      // A caller that gave up (e.g. a client disconnect) says nothing about the vendor's health.
-      const callerAborted = options.signal?.aborted === true && !deadline.aborted;
-      if (!callerAborted && (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError))
-        this.#breaker.onFailure();
+      if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
       else this.#breaker.onNeutral();
       throw mapped;
     }
@@ -205,7 +233,7 @@ export class Upstream {
       const headers = flattenHeaders(response.headers);
       const text = await response.body.text();
 
-      if (status >= 200 && status < 300) return { status, headers, data: this.#parse(text, options.schema, { ...details, status }) };
+      if (status >= 200 && status < 300) return { status, headers, endpoint, ...this.#parse(text, options.schema, { ...details, status }) };
 
       const vendorMessage = this.#vendorMessage(text, [...Object.values(auth), ...headerValues(options.headers, 'authorization')]);
       if ((status === 401 || status === 403) && credentials?.invalidate && !refreshedCredentials) {
@@ -261,15 +289,20 @@ export class Upstream {
     }
   }
 
-  #parse<S extends z.ZodType>(text: string, schema: S, details: { source: SourceName; endpoint: string; status: number }): z.output<S> {
+  /** Validates the body; records of tolerant lists that fail are left out and come back as {@link RejectedRecord}s. */
+  #parse<S extends z.ZodType>(
+    text: string,
+    schema: S,
+    details: { source: string; endpoint: string; status: number },
+  ): { data: z.output<S>; rejected: RejectedRecord[] } {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (cause) {
       throw new UpstreamBadResponseError('response body is not JSON', { ...details, cause });
     }
-    const result = schema.safeParse(json);
-    if (result.success) return result.data;
+    const { result, rejections } = collectRejections(() => schema.safeParse(json));
+    if (result.success) return { data: result.data, rejected: rejections.map((rejection) => rejectedRecord(rejection, details)) };
     const issue = result.error.issues[0];
     const fieldPath = issue ? formatPath(issue.path) : '';
     throw new UpstreamBadResponseError(`response failed validation at ${fieldPath || '(root)'}: ${issue?.message ?? 'invalid'}`, {
@@ -299,7 +332,42 @@ export class Upstream {
   }
 }
 
-function statusError(status: number, vendorMessage: string, details: { source: SourceName; endpoint: string }): UpstreamError {
+/** Why a call stopped when its caller aborted it: the caller's own coded reason (its time limit), or a cancellation. */
+function cancellation(reason: unknown, details: { source: string; endpoint: string }): Error {
+  if (reason instanceof Error && typeof (reason as { code?: unknown }).code === 'string') return reason;
+  return new UpstreamCancelledError('the call was cancelled before the vendor answered', details);
+}
+
+function rejectedRecord(rejection: Rejection, details: { source: string; endpoint: string; status: number }): RejectedRecord {
+  const { recordPath, fieldPath, message, index, raw } = rejection;
+  const error = new UpstreamBadResponseError(`record ${recordPath} failed validation at ${fieldPath || '(record)'}: ${message}`, {
+    ...details,
+    recordPath,
+    fieldPath,
+  });
+  return { index, raw, error };
+}
+
+/**
+ * A path segment a vendor id may fill: never empty, `.` or `..`, and never a slash, even encoded (some servers decode
+ * `%2F` before routing). Everything else is percent-encoded.
+ */
+const SAFE_SEGMENT = /^(?!\.{1,2}$)[^/\\]+$/;
+
+/**
+ * `/sims/{sim_id}` with `{ sim_id: '000000001' }` → `/sims/000000001`. A value that would leave its segment (`..`, `/`,
+ * empty) is refused before any call: only the paths the client names can be reached with the vendor's credentials.
+ */
+function expandTemplate(template: string, params: Record<string, string | number>, details: { source: string; endpoint: string }): string {
+  return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = params[name];
+    const text = value === undefined ? '' : String(value);
+    if (!SAFE_SEGMENT.test(text)) throw new UpstreamBadRequestError(`refused an unsafe value for {${name}}`, details);
+    return encodeURIComponent(text);
+  });
+}
+
+function statusError(status: number, vendorMessage: string, details: { source: string; endpoint: string }): UpstreamError {
   const withStatus = { ...details, status };
   if (status === 401 || status === 403)
     return new UpstreamUnauthorizedError(`credentials rejected (HTTP ${status})${vendorMessage}`, withStatus);
@@ -345,14 +413,6 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
-}
-
-/** `['data', 3, 'count']` → `data[3].count` */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    '',
-  );
 }
 
 function errorCode(error: unknown): string | undefined {

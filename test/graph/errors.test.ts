@@ -4,7 +4,7 @@ import { fourmeDemoCredentials } from '../../src/sources/fourme/simulator.js';
 import { onomondoDemoCredentials } from '../../src/sources/onomondo/simulator.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import { signicatDemoCredentials } from '../../src/sources/signicat/simulator.js';
-import type { SourceName } from '../../src/upstream/errors.js';
+import type { SourceName } from '../../src/sources/registry.js';
 import { TEST_TODAY, type GraphResponse, useTestGateway } from '../support/gateway.js';
 import { dataOf, globalId } from '../support/graph-identity.js';
 
@@ -255,11 +255,19 @@ describe('upstream failures give partial data', () => {
     { fault: 'HTTP 429 with a Retry-After beyond the cap', inject: { status: 429, retryAfter: 120 }, code: 'UPSTREAM_RATE_LIMITED' },
     { fault: 'an answer later than the deadline', inject: { delayMs: 3000 }, code: 'UPSTREAM_TIMEOUT' },
     { fault: 'a body that is not JSON', inject: { body: 'malformed' }, code: 'UPSTREAM_BAD_RESPONSE' },
-    { fault: 'a body that fails its schema', inject: { body: 'schema' }, code: 'UPSTREAM_BAD_RESPONSE' },
     { fault: 'HTTP 401', inject: { status: 401 }, code: 'UPSTREAM_UNAUTHORIZED' },
   ];
   const sources: SourceName[] = ['signicat', 'onomondo', 'fourme'];
-  const cases = sources.flatMap((source) => faults.map((fault) => ({ source, ...fault })));
+  const cases = [
+    ...sources.flatMap((source) => faults.map((fault) => ({ source, ...fault }))),
+    // Onomondo's first scalar is the envelope's `has_more`: without it the page cannot be read at all.
+    {
+      source: 'onomondo' as const,
+      fault: 'an envelope that fails its schema',
+      inject: { body: 'schema' as const },
+      code: 'UPSTREAM_BAD_RESPONSE',
+    },
+  ];
 
   it.each(cases)(
     '$source answering with $fault: HTTP 200, its field null with $code, the other sources intact',
@@ -272,6 +280,24 @@ describe('upstream failures give partial data', () => {
       const extensions = expectSingleError(answer, [FIELD[source]], code);
       expect(extensions.source).toBe(source);
       expect(answer.body.data).toEqual({ ...healthy, [FIELD[source]]: null });
+    },
+  );
+
+  it.each([
+    { source: 'signicat' as const, path: '^/account-management/organizations$', recordPath: 'data[0]', fieldPath: 'id' },
+    { source: 'fourme' as const, path: '^/v1/account/usage_statements$', recordPath: 'usage_statements[0]', fieldPath: 'id' },
+  ])(
+    '$source sending one malformed record in a list: the good records, and one UPSTREAM_BAD_RESPONSE naming the record and its field',
+    async ({ source, path, recordPath, fieldPath }) => {
+      graph.simulators[source].injectFault({ path, body: 'schema' });
+
+      const answer = await post(ACROSS_SOURCES);
+
+      expect(answer.status).toBe(200);
+      const extensions = expectSingleError(answer, [FIELD[source]], 'UPSTREAM_BAD_RESPONSE');
+      expect(extensions).toMatchObject({ source, recordPath, fieldPath });
+      const good = (healthy[FIELD[source]] as { nodes: unknown[] }).nodes.slice(1);
+      expect(answer.body.data).toEqual({ ...healthy, [FIELD[source]]: { nodes: good } });
     },
   );
 

@@ -345,7 +345,7 @@ describe('identity graph: batching', () => {
   );
 
   it('reads the usage of every account in an organisation tree with one tree-level usage call per tree, equal to per-account answers', async () => {
-    const usageField = `identityUsage(period: MONTHLY, from: "2025-12-01", first: 10) { edges { cursor node { ${USAGE_RECORD_FIELDS} } } ${PAGE_INFO} }`;
+    const usageField = `identityUsage(period: MONTHLY, from: "2026-08-01", first: 10) { edges { cursor node { ${USAGE_RECORD_FIELDS} } } ${PAGE_INFO} }`;
     const accountsField = `accounts(first: 100) { nodes { externalId ${usageField} } }`;
     const tree = dataOf(
       await graph.query<{

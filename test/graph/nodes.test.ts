@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedFourme } from '../../src/sources/fourme/seed.js';
 import { seedOnomondo } from '../../src/sources/onomondo/seed.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
-import type { SourceName } from '../../src/upstream/errors.js';
+import type { SourceName } from '../../src/sources/registry.js';
 import { dataOf, globalId } from '../support/graph-data.js';
 import { TEST_TODAY, useTestGateway } from '../support/gateway.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OnomondoUsageRecord } from '../../src/sources/onomondo/schemas.js';
+import type { OnomondoUsageRecordWire } from '../../src/sources/onomondo/schemas.js';
 import { seedOnomondo } from '../../src/sources/onomondo/seed.js';
 import {
   PAGE_INFO,
@@ -76,7 +76,7 @@ const simUsagePage = async (variables: Json) => (await data<{ simUsage: Page<Usa
 const oneSimUsagePage = async (variables: Json) => (await data<{ sim: { usage: Page<UsageNode> } }>(ONE_SIM_USAGE, variables)).sim.usage;
 
 /** Walks a usage list to the end in pages of `size`, then back to the start from its end; both must equal `expected`. */
-async function expectWalkedBothWays(page: (variables: Json) => Promise<Page<UsageNode>>, expected: OnomondoUsageRecord[], size = 100) {
+async function expectWalkedBothWays(page: (variables: Json) => Promise<Page<UsageNode>>, expected: OnomondoUsageRecordWire[], size = 100) {
   const wanted = expected.map(expectedUsageRecord);
   const pageCount = Math.ceil(expected.length / size);
 

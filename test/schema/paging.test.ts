@@ -1,14 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BadUserInputError, InvalidCursorError } from '../../src/errors.js';
-import type { ConnectionArgs } from '../../src/schema/paging/args.js';
-import { cursorScope } from '../../src/schema/paging/cursor.js';
-import { arrayList, resolveOffsetConnection, type OffsetList } from '../../src/schema/paging/offset.js';
+import type { ConnectionArgs, ConnectionRequest } from '../../src/schema/paging/args.js';
+import { CursorCodec, cursorScope } from '../../src/schema/paging/cursor.js';
+import { resolveOffsetConnection } from '../../src/schema/paging/offset.js';
 import type { ConnectionPage } from '../../src/schema/paging/page.js';
-import { resolveTokenConnection, type TokenList } from '../../src/schema/paging/token.js';
+import { resolveCursorConnection } from '../../src/schema/paging/tokens.js';
+import { arrayList, type CursorList, type OffsetList } from '../../src/sources/lists.js';
 
 const ITEMS = Array.from({ length: 57 }, (_, i) => `item-${String(i).padStart(2, '0')}`);
-const limits = { defaultSize: 20, maxSize: 100 };
+const paging = { limits: { defaultSize: 20, maxSize: 100 }, cursors: new CursorCodec(randomBytes(32)) };
 const scope = cursorScope('Test.items', null);
+const request = (args: ConnectionArgs): ConnectionRequest => ({ args, paging, scope });
 
 /** An upstream list read by offset, 10 items per call at most, counting its calls. */
 function offsetUpstream(): OffsetList<string> & { calls: number } {
@@ -17,23 +20,33 @@ function offsetUpstream(): OffsetList<string> & { calls: number } {
     maxChunk: 10,
     read: async (offset: number, limit: number) => {
       list.calls += 1;
-      return { items: ITEMS.slice(offset, offset + limit), hasMore: offset + limit < ITEMS.length };
+      return { items: ITEMS.slice(offset, offset + limit), rejected: [], hasMore: offset + limit < ITEMS.length };
     },
   };
   return list;
 }
 
-/** An upstream list read forwards from page tokens (the token is the start offset, opaque to the code under test). */
-function tokenUpstream(): TokenList<string> & { calls: number } {
+/**
+ * An upstream list read from page tokens (the token is a position, opaque to the code under test): forwards only,
+ * or in both directions like 4me's `search_after` / `search_before`.
+ */
+function tokenUpstream(backward = false): CursorList<string> & { calls: number } {
   const list = {
     calls: 0,
     maxChunk: 10,
+    backward,
     key: (item: string) => item,
-    read: async (token: string | null, limit: number) => {
+    read: async (from: Parameters<CursorList<string>['read']>[0], limit: number) => {
       list.calls += 1;
-      const start = token === null ? 0 : Number(token);
-      const end = Math.min(start + limit, ITEMS.length);
-      return { items: ITEMS.slice(start, end), next: end < ITEMS.length ? String(end) : null };
+      const end = from !== null && 'before' in from ? Number(from.before) : undefined;
+      const start = end !== undefined ? Math.max(0, end - limit) : from === null || !('after' in from) ? 0 : Number(from.after);
+      const stop = end ?? Math.min(start + limit, ITEMS.length);
+      return {
+        items: ITEMS.slice(start, stop),
+        rejected: [],
+        next: stop < ITEMS.length ? String(stop) : null,
+        ...(backward ? { prev: start > 0 ? String(start) : null } : {}),
+      };
     },
   };
   return list;
@@ -41,9 +54,10 @@ function tokenUpstream(): TokenList<string> & { calls: number } {
 
 type Resolve = (args: ConnectionArgs) => Promise<ConnectionPage<string>>;
 const styles: [string, Resolve][] = [
-  ['offset paging', (args) => resolveOffsetConnection({ args, limits, scope }, offsetUpstream())],
-  ['token paging', (args) => resolveTokenConnection({ args, limits, scope }, tokenUpstream())],
-  ['an in-memory list', (args) => resolveOffsetConnection({ args, limits, scope }, arrayList(ITEMS))],
+  ['offset paging', (args) => resolveOffsetConnection(request(args), offsetUpstream())],
+  ['forward token paging', (args) => resolveCursorConnection(request(args), tokenUpstream())],
+  ['token paging in both directions', (args) => resolveCursorConnection(request(args), tokenUpstream(true))],
+  ['an in-memory list', (args) => resolveOffsetConnection(request(args), arrayList(ITEMS))],
 ];
 
 /** Relay's pagination algorithm over the whole list, as the reference. */
@@ -52,7 +66,7 @@ function reference(args: { first?: number; last?: number; after?: number; before
   const upper = args.before ?? ITEMS.length;
   const between = ITEMS.slice(lower, Math.max(lower, upper));
   if (args.last !== undefined) return between.slice(Math.max(0, between.length - args.last));
-  return between.slice(0, args.first ?? limits.defaultSize);
+  return between.slice(0, args.first ?? paging.limits.defaultSize);
 }
 
 const nodes = (page: ConnectionPage<string>) => page.edges.map((edge) => edge.node);
@@ -142,15 +156,15 @@ describe.each(styles)('Relay connections over %s', (_style, resolve) => {
 describe('upstream calls per window', () => {
   it('serves a forward window within the upstream page limit with one call, hasNextPage included', async () => {
     const upstream = offsetUpstream();
-    const page = await resolveOffsetConnection({ args: { first: 10 }, limits, scope }, upstream);
+    const page = await resolveOffsetConnection(request({ first: 10 }), upstream);
     expect(upstream.calls).toBe(1);
     expect(page.pageInfo.hasNextPage).toBe(true);
   });
 
   it('continues a token list from the token its last page ended with: one call per page', async () => {
     const upstream = tokenUpstream();
-    const first = await resolveTokenConnection({ args: { first: 10 }, limits, scope }, upstream);
-    const second = await resolveTokenConnection({ args: { first: 10, after: first.pageInfo.endCursor }, limits, scope }, upstream);
+    const first = await resolveCursorConnection(request({ first: 10 }), upstream);
+    const second = await resolveCursorConnection(request({ first: 10, after: first.pageInfo.endCursor }), upstream);
     expect(nodes(second)).toEqual(ITEMS.slice(10, 20));
     expect(upstream.calls).toBe(2);
   });

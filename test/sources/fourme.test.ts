@@ -4,8 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { Fault } from '../../src/simulator/faults.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { createFourmeClient, parseLinkHeader, type FourmeClient, type FourmePage } from '../../src/sources/fourme/client.js';
-import type { FourmeUsageStatement, FourmeUsageStatementDetail } from '../../src/sources/fourme/schemas.js';
-import { seedFourme } from '../../src/sources/fourme/seed.js';
+import type { FourmePerson, FourmeUsageStatement, FourmeUsageStatementWire } from '../../src/sources/fourme/schemas.js';
+import { seedFourme, type FourmeSeedPerson } from '../../src/sources/fourme/seed.js';
+import type { CursorFrom } from '../../src/sources/lists.js';
 import { createFourmeSimulator, fourmeDemoCredentials, fourmeSimulatedSettings } from '../../src/sources/fourme/simulator.js';
 import {
   UpstreamBadRequestError,
@@ -18,6 +19,7 @@ import {
   type UpstreamError,
 } from '../../src/upstream/errors.js';
 import { defaultHttpPolicy, type HttpPolicy } from '../../src/upstream/http.js';
+import { readStatement } from '../support/wire.js';
 
 const TODAY = '2025-06-15';
 const seed = seedFourme(TODAY);
@@ -54,19 +56,26 @@ beforeEach(() => simulator.reset());
 
 const ownerHeaders = { authorization: `Bearer ${fourmeDemoCredentials.token}`, 'x-4me-account': fourmeDemoCredentials.account };
 
-function listForm({ billable_user_ids: _omitted, ...listed }: FourmeUsageStatementDetail): FourmeUsageStatement {
-  return listed;
+/** A statement as collections list it without `fields=`: no billable_user_ids. */
+function listForm({ billable_user_ids: _omitted, ...listed }: FourmeUsageStatementWire): FourmeUsageStatement {
+  return readStatement(listed as FourmeUsageStatementWire);
 }
 
-/** Follows `links.next` from page 1 to the end. */
-async function walk<T>(fetchPage: (page: number) => Promise<FourmePage<T>>): Promise<FourmePage<T>[]> {
+/** A person as the client reads them: the fields it asks for, not the others 4me sends by default. */
+function personForm({ sourceID: _source, manager: _manager, ...person }: FourmeSeedPerson): FourmePerson {
+  return person;
+}
+
+/** Follows `rel="next"` (its `search_after` cursor) from the first page to the end. */
+async function walk<T>(fetchPage: (from: CursorFrom) => Promise<FourmePage<T>>): Promise<FourmePage<T>[]> {
   const pages: FourmePage<T>[] = [];
-  for (let next: number | undefined = 1; next !== undefined;) {
-    const page = await fetchPage(next);
+  for (let from: CursorFrom = null; ;) {
+    const page = await fetchPage(from);
     pages.push(page);
-    next = page.links.next;
+    if (page.next === null) return pages;
+    from = { after: page.next };
+    if (pages.length > 100) throw new Error('the walk does not end');
   }
-  return pages;
 }
 
 async function failure(call: Promise<unknown>): Promise<UpstreamError> {
@@ -85,37 +94,59 @@ function withClient<T>(
   return use(other).finally(() => other.close());
 }
 
+const statementsUrl = (query: string) => `${url}/v1/account/usage_statements?${query}`;
+
 describe('usage statements', () => {
-  it('walks all 36 statements newest first by following Link rel="next"', async () => {
-    const pages = await walk((page) => client.listUsageStatements({ page, perPage: 7 }));
+  it('walks all 36 statements newest first by following rel="next" search_after cursors, total 36 on every page', async () => {
+    const pages = await walk((from) => client.listUsageStatements({ from, perPage: 7 }));
 
     expect(pages.flatMap((page) => page.items)).toEqual(seed.statements.map(listForm));
-    expect(pages.map((page) => page.page)).toEqual(
-      [1, 2, 3, 4, 5, 6].map((current) => ({ current, perPage: 7, totalPages: 6, totalEntries: 36 })),
-    );
-    expect(simulator.requests()).toHaveLength(6);
+    expect(pages.map((page) => page.total)).toEqual([36, 36, 36, 36, 36, 36]);
+    expect(simulator.requests().map((request) => Object.keys(request.query).sort())).toEqual([
+      ['per_page'],
+      ...Array.from({ length: 5 }, () => ['per_page', 'search_after']),
+    ]);
   });
 
-  it('links a middle page to first, prev, next and last', async () => {
-    const page = await client.listUsageStatements({ page: 3, perPage: 7 });
+  it('walks back from the last page to the first by following rel="prev" search_before cursors', async () => {
+    const forward = await walk((from) => client.listUsageStatements({ from, perPage: 7 }));
+    const collected: FourmeUsageStatement[] = [...forward.at(-1)!.items];
+    for (let prev = forward.at(-1)!.prev; prev !== null && prev !== undefined;) {
+      const page = await client.listUsageStatements({ from: { before: prev }, perPage: 7 });
+      collected.unshift(...page.items);
+      prev = page.prev;
+    }
 
-    expect(page.links).toEqual({ first: 1, prev: 2, next: 4, last: 6 });
+    expect(collected).toEqual(seed.statements.map(listForm));
   });
 
-  it('leaves first/prev off the first page and next/last off the last page', async () => {
-    const first = await client.listUsageStatements({ page: 1, perPage: 7 });
-    const last = await client.listUsageStatements({ page: 6, perPage: 7 });
+  it('links the first page to next only, a middle page to first, prev and next, the last to first and prev: never `last`', async () => {
+    const relations = async (query: string) => {
+      const link = (await fetch(statementsUrl(query), { headers: ownerHeaders })).headers.get('link') ?? '';
+      return [...link.matchAll(/rel="(\w+)"/g)].map((match) => match[1]);
+    };
+    const pages = await walk((from) => client.listUsageStatements({ from, perPage: 7 }));
+    const middleCursor = `search_after=${encodeURIComponent(pages[1]!.next!)}`;
+    const lastCursor = `search_after=${encodeURIComponent(pages[4]!.next!)}`;
 
-    expect(first.links).toEqual({ next: 2, last: 6 });
-    expect(last.links).toEqual({ first: 1, prev: 5 });
+    expect(await relations('per_page=7')).toEqual(['next']);
+    expect(await relations(`per_page=7&${middleCursor}`)).toEqual(['first', 'prev', 'next']);
+    expect(await relations(`per_page=7&${lastCursor}`)).toEqual(['first', 'prev']);
   });
 
-  it('answers a page past the last with no items but full paging headers', async () => {
-    const page = await client.listUsageStatements({ page: 99 });
+  it('ignores page=, as 4me no longer documents it: page 3 answers the first page', async () => {
+    const response = await fetch(statementsUrl('per_page=7&page=3'), { headers: ownerHeaders });
+    const body = (await response.json()) as { id: number }[];
 
-    expect(page.items).toEqual([]);
-    expect(page.page).toEqual({ current: 99, perPage: 20, totalPages: 2, totalEntries: 36 });
-    expect(page.links).toEqual({ first: 1, prev: 2, last: 2 });
+    expect(body.map((statement) => statement.id)).toEqual(seed.statements.slice(0, 7).map((statement) => statement.id));
+    expect(response.headers.get('x-pagination-current-page')).toBe('1');
+  });
+
+  it('writes absolute Link URLs that keep the other query parameters and carry only the cursor', async () => {
+    const response = await fetch(statementsUrl('year=2024&per_page=5&page=2'), { headers: ownerHeaders });
+    const link = response.headers.get('link') ?? '';
+
+    expect(link).toMatch(new RegExp(`^<${url}/v1/account/usage_statements\\?year=2024&per_page=5&search_after=[\\w-]+>; rel="next"$`));
   });
 
   it('pages 20 statements by default', async () => {
@@ -123,18 +154,6 @@ describe('usage statements', () => {
 
     expect(page.items).toEqual(seed.statements.slice(0, 20).map(listForm));
     expect(simulator.requests()[0]?.query).toEqual({});
-  });
-
-  it('writes absolute Link URLs that keep the other query parameters', async () => {
-    const response = await fetch(`${url}/v1/account/usage_statements?year=2024&per_page=5&page=2`, { headers: ownerHeaders });
-    const link = response.headers.get('link') ?? '';
-
-    expect(link.split(', ')).toEqual([
-      `<${url}/v1/account/usage_statements?year=2024&per_page=5&page=1>; rel="first"`,
-      `<${url}/v1/account/usage_statements?year=2024&per_page=5&page=1>; rel="prev"`,
-      `<${url}/v1/account/usage_statements?year=2024&per_page=5&page=3>; rel="next"`,
-      `<${url}/v1/account/usage_statements?year=2024&per_page=5&page=3>; rel="last"`,
-    ]);
   });
 
   it('filters by year alone', async () => {
@@ -162,22 +181,22 @@ describe('usage statements', () => {
   it('adds billable_user_ids when fields asks for it, keeping the default fields', async () => {
     const page = await client.listUsageStatements({ fields: ['billable_user_ids'], perPage: 100 });
 
-    expect(page.items).toEqual(seed.statements);
+    expect(page.items).toEqual(seed.statements.map(readStatement));
     expect(simulator.requests()[0]?.query['fields']).toEqual(['id,plan,year,month,start_date,end_date,user_months,billable_user_ids']);
   });
 
   it('answers fields= with exactly the named fields plus id', async () => {
-    const response = await fetch(`${url}/v1/account/usage_statements?fields=year,month&per_page=1`, { headers: ownerHeaders });
+    const response = await fetch(statementsUrl('fields=year,month&per_page=1'), { headers: ownerHeaders });
 
     const [newest] = seed.statements;
     expect(await response.json()).toEqual([{ id: newest?.id, year: newest?.year, month: newest?.month }]);
   });
 
   it('gets one statement with billable_user_ids, user_months being their count', async () => {
-    const expected = seed.statements[5];
-    const statement = await client.getUsageStatement(expected?.id ?? 0);
+    const expected = seed.statements[5]!;
+    const statement = await client.getUsageStatement(expected.id);
 
-    expect(statement).toEqual(expected);
+    expect(statement).toEqual(readStatement(expected));
     expect(statement.user_months).toBe(statement.billable_user_ids.length);
   });
 
@@ -188,28 +207,68 @@ describe('usage statements', () => {
     expect(error.code).toBe('UPSTREAM_NOT_FOUND');
     expect(error.message).toContain('Not Found');
   });
+
+  it('bills people no longer in the account: their ids lead nowhere', async () => {
+    const billed = new Set(seed.statements.flatMap((statement) => statement.billable_user_ids));
+
+    expect(seed.removedPersonIds.length).toBeGreaterThan(0);
+    for (const id of seed.removedPersonIds) {
+      expect(billed.has(id)).toBe(true);
+      expect(seed.peopleById.has(id)).toBe(false);
+    }
+  });
 });
 
 describe('people', () => {
-  it('walks all people at 100 a page in the API order', async () => {
-    const pages = await walk((page) => client.listPeople({ page, perPage: 100 }));
+  it('sends only the default fields without fields=: no primary_email, no disabled', async () => {
+    const response = await fetch(`${url}/v1/people?per_page=1`, { headers: ownerHeaders });
+    const [person] = (await response.json()) as Record<string, unknown>[];
 
-    expect(pages.flatMap((page) => page.items)).toEqual(seed.people);
+    expect(Object.keys(person ?? {}).sort()).toEqual([
+      'created_at',
+      'id',
+      'manager',
+      'name',
+      'organization',
+      'site',
+      'sourceID',
+      'updated_at',
+    ]);
+  });
+
+  it('answers fields= with id plus exactly the named fields', async () => {
+    const response = await fetch(`${url}/v1/people?per_page=1&fields=primary_email,disabled`, { headers: ownerHeaders });
+    const first = seed.people[0]!;
+
+    expect(await response.json()).toEqual([{ id: first.id, primary_email: first.primary_email, disabled: first.disabled }]);
+  });
+
+  it('asks for every field the graph reads, so e-mail and disabled arrive', async () => {
+    const page = await client.listPeople({ perPage: 3 });
+
+    expect(page.items).toEqual(seed.people.slice(0, 3).map(personForm));
+    expect(simulator.requests()[0]?.query['fields']).toEqual(['name,primary_email,organization,site,disabled,created_at,updated_at']);
+  });
+
+  it('walks all people at 100 a page in the API order', async () => {
+    const pages = await walk((from) => client.listPeople({ from, perPage: 100 }));
+
+    expect(pages.flatMap((page) => page.items)).toEqual(seed.people.map(personForm));
     expect(pages).toHaveLength(Math.ceil(seed.people.length / 100));
-    expect(pages[0]?.page.totalEntries).toBe(seed.people.length);
+    expect(pages[0]?.total).toBe(seed.people.length);
   });
 
   it('selects people by id', async () => {
     const wanted = seed.people.slice(10, 15);
     const page = await client.listPeople({ ids: wanted.map((person) => person.id) });
 
-    expect(page.items).toEqual(wanted);
+    expect(page.items).toEqual(wanted.map(personForm));
   });
 
   it('gets one person', async () => {
-    const expected = seed.people[42];
+    const expected = seed.people[42]!;
 
-    expect(await client.getPerson(expected?.id ?? 0)).toEqual(expected);
+    expect(await client.getPerson(expected.id)).toEqual(personForm(expected));
   });
 
   it('maps an unknown person id to UpstreamNotFoundError', async () => {
@@ -220,7 +279,7 @@ describe('people', () => {
     const wanted = seed.people.slice(0, 250).map((person) => person.id);
     simulator.configure({ latencyMs: 50 });
     try {
-      const people = await client.peopleByIds(wanted);
+      const { items: people } = await client.peopleByIds(wanted);
 
       expect(new Set(people.map((person) => person.id))).toEqual(new Set(wanted));
       expect(people).toHaveLength(250);
@@ -237,14 +296,14 @@ describe('people', () => {
 
   it('peopleByIds asks once per distinct id and leaves unknown ids out', async () => {
     const known = seed.people[0]?.id ?? 0;
-    const people = await client.peopleByIds([known, known, 999_999]);
+    const { items: people } = await client.peopleByIds([known, known, 999_999]);
 
     expect(people.map((person) => person.id)).toEqual([known]);
     expect(simulator.requests().map((request) => request.query['id'])).toEqual([[`${known},999999`]]);
   });
 
   it('peopleByIds makes no call for no ids', async () => {
-    expect(await client.peopleByIds([])).toEqual([]);
+    expect(await client.peopleByIds([])).toEqual({ items: [], rejected: [] });
     expect(simulator.requests()).toHaveLength(0);
   });
 });
@@ -278,7 +337,7 @@ describe('authentication', () => {
   it('lets a non-owner token read people', async () => {
     const page = await withClient({ token: fourmeDemoCredentials.otherUserToken }, (other) => other.listPeople({ perPage: 3 }));
 
-    expect(page.items).toEqual(seed.people.slice(0, 3));
+    expect(page.items).toEqual(seed.people.slice(0, 3).map(personForm));
   });
 
   it.each([
@@ -299,7 +358,7 @@ describe('parameter validation at the simulator', () => {
     ['per_page=0', 'per_page'],
     ['per_page=101', 'per_page'],
     ['per_page=ten', 'per_page'],
-    ['page=0', 'page'],
+    ['search_after=bm9wZQ', 'search cursor'],
     [`id=${tooManyIds}`, 'at most 100 ids'],
     ['id=1,x', 'id'],
     ['month=13', 'month'],
@@ -374,14 +433,12 @@ describe('injected faults', () => {
     simulator.injectFault({ status: 503, count: 2 });
     const page = await client.listPeople({ perPage: 2 });
 
-    expect(page.items).toEqual(seed.people.slice(0, 2));
+    expect(page.items).toEqual(seed.people.slice(0, 2).map(personForm));
     expect(simulator.requests().map((request) => request.status)).toEqual([503, 503, 200]);
   });
 
   it.each<[string, () => Promise<unknown>, string]>([
-    ['a statement list', () => client.listUsageStatements(), '[0].id'],
     ['one statement', () => client.getUsageStatement(seed.statements[0]?.id ?? 0), 'id'],
-    ['a people list', () => client.listPeople(), '[0].id'],
     ['one person', () => client.getPerson(seed.people[0]?.id ?? 0), 'organization.id'],
   ])('names the mistyped field of %s in fieldPath', async (_case, call, fieldPath) => {
     simulator.injectFault({ body: 'schema' });
@@ -389,6 +446,18 @@ describe('injected faults', () => {
 
     expect(error).toBeInstanceOf(UpstreamBadResponseError);
     expect((error as UpstreamBadResponseError).fieldPath).toBe(fieldPath);
+  });
+
+  it.each<[string, () => Promise<FourmePage<unknown>>, string]>([
+    ['a statement list', () => client.listUsageStatements(), 'usage_statements[0]'],
+    ['a people list', () => client.listPeople(), 'people[0]'],
+  ])('keeps the good records of %s and reports the mistyped one by its path and field', async (_case, call, recordPath) => {
+    simulator.injectFault({ body: 'schema' });
+    const page = await call();
+
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.rejected).toHaveLength(1);
+    expect(page.rejected[0]).toMatchObject({ index: 0, error: { code: 'UPSTREAM_BAD_RESPONSE', recordPath, fieldPath: 'id' } });
   });
 
   it('times out a slow answer at the call deadline', async () => {
@@ -402,7 +471,7 @@ describe('injected faults', () => {
   });
 });
 
-describe('pagination headers from a misbehaving upstream', () => {
+describe('paging headers from a misbehaving upstream', () => {
   let server: Server;
   let headers: Record<string, string> = {};
   let bareClient: FourmeClient;
@@ -423,39 +492,33 @@ describe('pagination headers from a misbehaving upstream', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const complete = {
-    'X-Pagination-Per-Page': '20',
-    'X-Pagination-Current-Page': '1',
-    'X-Pagination-Total-Pages': '1',
-    'X-Pagination-Total-Entries': '0',
-  };
-
-  it.each([
-    ['missing', { ...complete, 'X-Pagination-Total-Pages': undefined }, 'X-Pagination-Total-Pages'],
-    ['garbled', { ...complete, 'X-Pagination-Per-Page': 'twenty' }, 'X-Pagination-Per-Page'],
-  ])('rejects a page whose paging header is %s, naming the header', async (_case, sent, fieldPath) => {
-    headers = Object.fromEntries(Object.entries(sent).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  it('refuses a next link it cannot follow by cursor (an old page= link) rather than cut the list short', async () => {
+    headers = { Link: '<https://api.4me.com/v1/people?page=2&per_page=20>; rel="next"' };
     const error = await failure(bareClient.listPeople());
 
     expect(error).toBeInstanceOf(UpstreamBadResponseError);
-    expect((error as UpstreamBadResponseError).fieldPath).toBe(fieldPath);
+    expect((error as UpstreamBadResponseError).fieldPath).toBe('Link');
     expect(error.endpoint).toBe('GET /v1/people');
   });
 
-  it('accepts a complete page without a Link header as having no links', async () => {
-    headers = complete;
+  it('reads a page without Link or paging headers as a whole list of unknown length', async () => {
+    headers = {};
     const page = await bareClient.listPeople();
 
-    expect(page).toEqual({ items: [], page: { current: 1, perPage: 20, totalPages: 1, totalEntries: 0 }, links: {} });
+    expect(page).toEqual({ items: [], rejected: [], total: undefined, next: null, prev: null });
   });
 });
 
 describe('parseLinkHeader', () => {
-  it('reads page numbers per relation, taking a link without page= as page 1 and skipping unknown relations', () => {
+  it('takes the cursor of each relation, never the link itself, and skips unknown relations', () => {
     const header =
-      '<https://api.4me.com/v1/people?per_page=10>; rel="first", <https://api.4me.com/v1/people?page=4>; rel="next", <https://x/y?page=9>; rel="alternate"';
+      '<https://api.4me.com/v1/people?per_page=10>; rel="first", <https://api.4me.com/v1/people?search_before=b1>; rel="prev", <https://x/y?search_after=a9>; rel="next", <https://x/y?page=9>; rel="alternate"';
 
-    expect(parseLinkHeader(header)).toEqual({ first: 1, next: 4 });
+    expect(parseLinkHeader(header)).toEqual({ next: 'a9', prev: 'b1' });
+  });
+
+  it('marks a relation whose link names no cursor as unreadable', () => {
+    expect(parseLinkHeader('<https://api.4me.com/v1/people?page=2>; rel="next"')).toEqual({ next: undefined, prev: null });
   });
 });
 

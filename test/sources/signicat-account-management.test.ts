@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedSignicat, signicatProducts } from '../../src/sources/signicat/seed.js';
 import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
 import { TODAY, useSignicat, fetchToken, requestsTo, walkList } from '../support/signicat.js';
+import { readAccount } from '../support/wire.js';
 
 const seed = seedSignicat(TODAY);
 const topLevel = seed.childOrganizations.get(null) ?? [];
@@ -15,7 +16,7 @@ describe('signicat account management', () => {
   it('walks the accounts page by page to the end, equal to the seeded accounts', async () => {
     const { items, pages } = await walkList((query) => signicat.client.listAccounts(query), 10);
 
-    expect(items).toEqual(seed.accounts);
+    expect(items).toEqual(seed.accounts.map(readAccount));
     expect(pages).toBe(Math.ceil(seed.accounts.length / 10));
     expect(requestsTo(signicat.simulator, 'GET', '/account-management/accounts')).toHaveLength(pages);
   });
@@ -23,7 +24,7 @@ describe('signicat account management', () => {
   it('returns up to 50 accounts by default', async () => {
     const page = await signicat.client.listAccounts();
 
-    expect(page.items).toEqual(seed.accounts.slice(0, 50));
+    expect(page.items).toEqual(seed.accounts.slice(0, 50).map(readAccount));
     expect(page.nextPage === null).toBe(seed.accounts.length <= 50);
     expect(requestsTo(signicat.simulator, 'GET', '/account-management/accounts')[0]?.query).toEqual({});
   });
@@ -32,7 +33,7 @@ describe('signicat account management', () => {
     const account = seed.accounts.at(-1);
     if (!account) throw new Error('no accounts seeded');
 
-    expect(await signicat.client.getAccount(account.id)).toEqual(account);
+    expect(await signicat.client.getAccount(account.id)).toEqual(readAccount(account));
   });
 
   it('fails an unknown account as not found', async () => {
@@ -41,7 +42,7 @@ describe('signicat account management', () => {
     await expect(call).rejects.toBeInstanceOf(UpstreamNotFoundError);
     await expect(call).rejects.toMatchObject({
       code: 'UPSTREAM_NOT_FOUND',
-      endpoint: 'GET /account-management/accounts/a-ppge-00000000000000000000',
+      endpoint: 'GET /account-management/accounts/{account_id}',
     });
   });
 
@@ -110,6 +111,20 @@ describe('signicat seed', () => {
     for (const account of seed.accounts)
       expect(account.id).toMatch(account.isSandbox ? /^a-spge-[A-Za-z0-9]{20}$/ : /^a-ppge-[A-Za-z0-9]{20}$/);
     expect(seed.accounts.some((account) => account.isSandbox)).toBe(true);
+  });
+
+  it('carries the vendor sample’s empty dates on some accounts, which the client reads as unknown', async () => {
+    const undated = seed.accounts.filter((account) => account.createdDate === '' && account.lastModifiedDate === '');
+    expect(undated.length).toBeGreaterThan(2);
+
+    const read = await signicat.client.getAccount(undated[0]!.id);
+    expect(read).toMatchObject({ createdDate: null, lastModifiedDate: null });
+  });
+
+  it('reports usage in every state the vendor’s SDK names, and only completed usage is ever invoiced', () => {
+    expect(new Set(seed.accountSeries.map((series) => series.state))).toEqual(
+      new Set(['completed', 'started', 'loaded', 'userAborted', 'failed']),
+    );
   });
 
   it('covers 24 calendar months ending today, with at least 8 products in use', () => {

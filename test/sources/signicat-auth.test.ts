@@ -9,7 +9,7 @@ import {
   signicatDemoCredentials,
   signicatSimulatedSettings,
 } from '../../src/sources/signicat/simulator.js';
-import type { SignicatSettings } from '../../src/config.js';
+import type { SignicatSettings } from '../../src/sources/signicat/source.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { UpstreamUnauthorizedError } from '../../src/upstream/errors.js';
 import { TODAY, TOKEN_PATH, fastPolicy, movableClock, requestsTo } from '../support/signicat.js';

@@ -52,13 +52,6 @@ describe('signicat faults', () => {
       requests: 1,
     },
     {
-      name: 'a field of the wrong type',
-      fault: { body: 'schema', count: 1 },
-      errorClass: UpstreamBadResponseError,
-      code: 'UPSTREAM_BAD_RESPONSE',
-      requests: 1,
-    },
-    {
       name: 'an answer past the deadline',
       fault: { delayMs: 450, count: 1 },
       errorClass: UpstreamTimeoutError,
@@ -99,16 +92,33 @@ describe('signicat faults', () => {
     await expect(signicat.client.usage({ accountId })).rejects.toMatchObject({ retryAfterMs: 1000, status: 429 });
   });
 
-  it('names the usage field that failed validation', async () => {
+  it('keeps a usage page’s good rows and reports the row with a field of the wrong type by its path and field', async () => {
     signicat.simulator.injectFault({ path: '^/usage', body: 'schema', count: 1 });
 
-    await expect(signicat.client.usage({ accountId })).rejects.toMatchObject({ fieldPath: 'data[0].count' });
+    const page = await signicat.client.usage({ accountId }, { limit: 5 });
+
+    expect(page.items).toHaveLength(4);
+    expect(page.rejected).toHaveLength(1);
+    expect(page.rejected[0]?.error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', recordPath: 'data[0]', fieldPath: 'count' });
+    expect(page.nextOffset).toBe(5);
   });
 
-  it('names the account field that failed validation', async () => {
+  it('keeps an account page’s good accounts and reports the account with a field of the wrong type', async () => {
     signicat.simulator.injectFault({ path: '^/account-management', body: 'schema', count: 1 });
 
-    await expect(signicat.client.listAccounts()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'data[0].id' });
+    const page = await signicat.client.listAccounts();
+
+    expect(page.items.length).toBeGreaterThan(1);
+    expect(page.rejected.map((record) => [record.index, record.error.recordPath, record.error.fieldPath])).toEqual([[0, 'data[0]', 'id']]);
+  });
+
+  it('fails a whole answer whose envelope breaks the schema, naming the field', async () => {
+    signicat.simulator.injectFault({ path: '^/account-management', body: 'schema', count: 1 });
+
+    await expect(signicat.client.getAccount(accountId)).rejects.toMatchObject({
+      code: 'UPSTREAM_BAD_RESPONSE',
+      fieldPath: 'organization.id',
+    });
   });
 
   it('rejects a paging link whose offset is not a number', async () => {

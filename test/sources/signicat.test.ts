@@ -4,6 +4,7 @@ import type { SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/s
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import { UpstreamNotFoundError } from '../../src/upstream/errors.js';
 import { TODAY, useSignicat, expectedAccountUsage, fastPolicy, fetchToken, requestsTo, walkUsage } from '../support/signicat.js';
+import { readUsageItem } from '../support/wire.js';
 
 const seed = seedSignicat(TODAY);
 const busyAccount = seed.accounts.find((account) => !account.isSandbox && (seed.accountUsage.get(account.id)?.length ?? 0) >= 3);
@@ -22,7 +23,7 @@ const signicat = useSignicat();
 
 describe('signicat usage: paging', () => {
   it('walks an account’s daily usage to the last page, equal to the seeded counts', async () => {
-    const expected = expectedAccountUsage(seed, usageOf(busyAccount.id));
+    const expected = expectedAccountUsage(seed, usageOf(busyAccount.id)).map(readUsageItem);
 
     const { items, pages } = await walkUsage(signicat.client, { accountId: busyAccount.id }, { limit: 1000 });
 
@@ -84,13 +85,14 @@ describe('signicat usage: scope and filters', () => {
     }
   });
 
-  it('orders rows by period start, then account id, then usage type', async () => {
+  it('orders rows by period start, then account id, then usage type, then state in the SDK’s order', async () => {
     const { items } = await walkUsage(
       signicat.client,
       { organizationId: parent.id },
       { includeChildOrganizations: true, aggregateByPeriod: 'monthly', limit: 1000 },
     );
-    const keys = items.map((row) => [row.period.start, row.accountId ?? '', row.usageType].join(' '));
+    const stateOrder = ['completed', 'started', 'loaded', 'userAborted', 'failed'];
+    const keys = items.map((row) => [row.period.start, row.accountId ?? '', row.usageType, stateOrder.indexOf(row.state.raw)].join(' '));
 
     expect(keys).toEqual([...keys].sort());
     expect(new Set(keys).size).toBe(keys.length);
@@ -115,7 +117,7 @@ describe('signicat usage: scope and filters', () => {
     'aggregates %s, each period clipped to fromDate and toDate',
     async (period) => {
       const range = { fromDate: '2024-02-17', toDate: '2025-04-09' };
-      const expected = expectedAccountUsage(seed, usageOf(busyAccount.id), { ...range, period });
+      const expected = expectedAccountUsage(seed, usageOf(busyAccount.id), { ...range, period }).map(readUsageItem);
 
       const { items } = await walkUsage(
         signicat.client,
@@ -129,7 +131,7 @@ describe('signicat usage: scope and filters', () => {
     },
   );
 
-  it('aggregates by organisation into one row per period and usage type with a null accountId, summing the accounts', async () => {
+  it('aggregates by organisation into one row per period, usage type and state with a null accountId, summing the accounts', async () => {
     const query = { aggregateByPeriod: 'quarterly' as const, limit: 1000 };
     const byAccount = await signicat.client.usage({ organizationId: parent.id }, query);
     const byOrganization = await signicat.client.usage({ organizationId: parent.id }, { ...query, aggregateByLevel: 'organization' });
@@ -144,7 +146,8 @@ describe('signicat usage: scope and filters', () => {
       { organizationId: parent.id },
       { aggregateByLevel: 'organization', aggregateByPeriod: 'yearly', includeChildOrganizations: true, limit: 1000 },
     );
-    const keys = items.map((row) => `${row.period.start} ${row.organizationId} ${row.usageType}`);
+    const stateOrder = ['completed', 'started', 'loaded', 'userAborted', 'failed'];
+    const keys = items.map((row) => `${row.period.start} ${row.organizationId} ${row.usageType} ${stateOrder.indexOf(row.state.raw)}`);
 
     expect(new Set(items.map((row) => row.organizationId))).toEqual(new Set([parent.id, ...childIds]));
     expect(keys).toEqual([...keys].sort());
@@ -158,28 +161,58 @@ describe('signicat usage: scope and filters', () => {
 
     expect(without.items.every((row) => !('externalReference' in row))).toBe(true);
     expect(withReference.items).toEqual(
-      expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'yearly', includeExternalReference: true }),
+      expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'yearly', includeExternalReference: true }).map(readUsageItem),
     );
   });
 
-  it('marks rows invoiced only when they end before the current month', async () => {
-    const daily = await signicat.client.usage({ accountId: busyAccount.id }, { fromDate: '2025-05-25', limit: 1000 });
-    const quarterly = await signicat.client.usage(
-      { accountId: busyAccount.id },
-      { fromDate: '2025-01-01', aggregateByPeriod: 'quarterly' },
-    );
+  it('marks rows invoiced only when they are completed and end before the current month', async () => {
+    const failing = seed.accounts.find((account) => usageOf(account.id).some((series) => series.state === 'failed'));
+    if (!failing) throw new Error('no account with failed usage seeded');
+    const monthly = await walkUsage(signicat.client, { accountId: failing.id }, { aggregateByPeriod: 'monthly', limit: 1000 });
+    const currentMonth = `${TODAY.slice(0, 7)}-01`;
 
-    expect(daily.items.length).toBeGreaterThan(0);
-    for (const row of daily.items) expect(row.invoiced).toBe(row.period.start < '2025-06-01');
-    expect(quarterly.items.map((row) => [row.period.start, row.invoiced])).toEqual(
-      quarterly.items.map((row) => [row.period.start, row.period.start === '2025-01-01']),
-    );
+    expect(monthly.items.some((row) => row.state.raw === 'failed' && row.period.end < currentMonth)).toBe(true);
+    for (const row of monthly.items) expect(row.invoiced).toBe(row.state.raw === 'completed' && row.period.end < currentMonth);
   });
 
   it('answers an empty page for a range outside the seeded days', async () => {
     const page = await signicat.client.usage({ accountId: busyAccount.id }, { fromDate: '2020-01-01', toDate: '2020-12-31' });
 
-    expect(page).toEqual({ items: [], previousOffset: null, nextOffset: null });
+    expect(page).toEqual({ items: [], rejected: [], previousOffset: null, nextOffset: null });
+  });
+
+  it('sends no previous key at all on a first page, as the vendor’s sample, or null where configured so', async () => {
+    const token = await fetchToken(signicat.settings);
+    const firstPage = async () =>
+      (await usageFetch('/usage/transactions?limit=1', token, { 'signicat-accountid': busyAccount.id }).then((response) =>
+        response.json(),
+      )) as Record<string, unknown>;
+
+    expect('previous' in (await firstPage())).toBe(false);
+    signicat.simulator.configure({ variants: { firstPagePrevious: 'null' } });
+    try {
+      expect(await firstPage()).toMatchObject({ previous: null });
+      expect(await signicat.client.usage({ accountId: busyAccount.id }, { limit: 1 })).toMatchObject({
+        previousOffset: null,
+        nextOffset: 1,
+      });
+    } finally {
+      signicat.simulator.configure({ variants: { firstPagePrevious: 'absent' } });
+    }
+  });
+
+  it('walks to the end without `next` links too, where an empty page proves the end', async () => {
+    const expected = expectedAccountUsage(seed, usageOf(busyAccount.id), { period: 'monthly' }).map(readUsageItem);
+    signicat.simulator.configure({ variants: { nextLink: 'absent' } });
+    try {
+      const { items, pages } = await walkUsage(signicat.client, { accountId: busyAccount.id }, { aggregateByPeriod: 'monthly', limit: 50 });
+
+      expect(items).toEqual(expected);
+      // The vendor's sample has no `next`: only an empty page proves the end, so the walk reads one page more.
+      expect(pages).toBe(Math.ceil(expected.length / 50) + 1);
+    } finally {
+      signicat.simulator.configure({ variants: { nextLink: 'present' } });
+    }
   });
 
   it('fails an unknown organisation as not found, with the vendor’s problem detail', async () => {
@@ -262,7 +295,7 @@ describe('signicat usage: the simulator’s parameter checks', () => {
 function totalsByPeriodAndType(rows: readonly SignicatUsageItem[]): Map<string, number> {
   const totals = new Map<string, number>();
   for (const row of rows) {
-    const key = `${row.period.start}..${row.period.end} ${row.usageType}`;
+    const key = `${row.period.start}..${row.period.end} ${row.usageType} ${row.state.raw}`;
     totals.set(key, (totals.get(key) ?? 0) + row.count);
   }
   return totals;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
-import type { SourceName } from '../../src/upstream/errors.js';
+import type { SourceName } from '../../src/sources/registry.js';
 import type { Simulator } from '../../src/simulator/server.js';
 
 /** The day the simulators' seeded data ends on in every graph test, so answers are the same on every run. */

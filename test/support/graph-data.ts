@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { FourmePerson, FourmeUsageStatement } from '../../src/sources/fourme/schemas.js';
-import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from '../../src/sources/onomondo/schemas.js';
+import type { FourmePerson, FourmeUsageStatementWire } from '../../src/sources/fourme/schemas.js';
+import type { OnomondoSim, OnomondoTag, OnomondoUsageRecordWire } from '../../src/sources/onomondo/schemas.js';
 import { compareUsage } from '../../src/sources/onomondo/seed.js';
 import type { GraphResponse } from './gateway.js';
 
@@ -111,7 +111,8 @@ export const SIM_FIELDS = `
   tags { ${TAG_FIELDS} }
 `;
 
-export const USAGE_RECORD_FIELDS = 'time bytes country networkType network { mcc mnc } sessionId billId iccid';
+export const USAGE_RECORD_FIELDS =
+  'time bytes country networkType vendorNetworkType network { mcc mnc } sessionId billId iccid simExternalId';
 
 export function expectedTag(tag: OnomondoTag) {
   return { id: globalId('Tag', tag.id), externalId: tag.id, name: tag.name, color: tag.color, writable: tag.can_write };
@@ -156,16 +157,18 @@ export function expectedSim(sim: OnomondoSim) {
 
 const NETWORK_TYPES = { '2G': 'TWO_G', '3G': 'THREE_G', '4G': 'FOUR_G', '5G': 'FIVE_G' } as const;
 
-export function expectedUsageRecord(record: OnomondoUsageRecord) {
+export function expectedUsageRecord(record: OnomondoUsageRecordWire) {
   return {
     time: isoDateTime(`${record.time.replace(' ', 'T')}Z`),
     bytes: record.bytes,
     country: record.country_code.toUpperCase(),
-    networkType: NETWORK_TYPES[record.network_type],
+    networkType: NETWORK_TYPES[record.network_type as keyof typeof NETWORK_TYPES] ?? 'UNKNOWN',
+    vendorNetworkType: record.network_type,
     network: { mcc: record.network.mcc, mnc: record.network.mnc },
     sessionId: record.session_id,
     billId: record.bill_id,
     iccid: record.iccid,
+    simExternalId: record.sim_id,
   };
 }
 
@@ -173,8 +176,8 @@ export function expectedUsageRecord(record: OnomondoUsageRecord) {
  * The vendor's hourly grouping, written out independently of the simulator: records of one SIM, country and
  * network in the same hour summed into the first of them, stamped with the hour, in wire order.
  */
-export function groupedByHour(records: readonly OnomondoUsageRecord[]): OnomondoUsageRecord[] {
-  const groups = new Map<string, OnomondoUsageRecord>();
+export function groupedByHour(records: readonly OnomondoUsageRecordWire[]): OnomondoUsageRecordWire[] {
+  const groups = new Map<string, OnomondoUsageRecordWire>();
   for (const record of records) {
     const hour = record.time.slice(0, 13);
     const key = [record.sim_id, record.country_code, record.network.mcc, record.network.mnc, hour].join('|');
@@ -187,20 +190,22 @@ export function groupedByHour(records: readonly OnomondoUsageRecord[]): Onomondo
 
 // ---- 4me ----
 
-export const STATEMENT_FIELDS = 'id externalId plan year month startDate endDate userMonths';
+export const STATEMENT_FIELDS = 'id externalId plan vendorPlan year month startDate endDate userMonths billableUserExternalIds';
 
 export const PERSON_FIELDS = 'id externalId name primaryEmail organizationName site { externalId name } disabled createdAt updatedAt';
 
-export function expectedStatement(statement: FourmeUsageStatement) {
+export function expectedStatement(statement: FourmeUsageStatementWire) {
   return {
     id: globalId('UsageStatement', statement.id),
     externalId: statement.id,
     plan: statement.plan.toUpperCase(),
+    vendorPlan: statement.plan,
     year: statement.year,
     month: statement.month,
     startDate: statement.start_date,
     endDate: statement.end_date,
     userMonths: statement.user_months,
+    billableUserExternalIds: statement.billable_user_ids,
   };
 }
 
@@ -213,7 +218,7 @@ export function expectedPerson(person: FourmePerson) {
     organizationName: person.organization.name,
     site: person.site && { externalId: person.site.id, name: person.site.name },
     disabled: person.disabled,
-    createdAt: isoDateTime(person.created_at),
-    updatedAt: isoDateTime(person.updated_at),
+    createdAt: person.created_at ? isoDateTime(person.created_at) : null,
+    updatedAt: person.updated_at ? isoDateTime(person.updated_at) : null,
   };
 }

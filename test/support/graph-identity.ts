@@ -1,5 +1,10 @@
 import { expect } from 'vitest';
-import type { SignicatAccount, SignicatOrganization, SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
+import type {
+  SignicatAccountWire,
+  SignicatOrganization,
+  SignicatUsageItemWire,
+  SignicatUsagePeriod,
+} from '../../src/sources/signicat/schemas.js';
 import { compareText, type SignicatSeed, type SignicatUsageSeries } from '../../src/sources/signicat/seed.js';
 import type { GraphResponse } from './gateway.js';
 import { expectedAccountUsage } from './signicat.js';
@@ -97,9 +102,9 @@ export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor end
 
 export const ORGANIZATION_FIELDS = 'id externalId name entityId country parent { externalId }';
 export const ACCOUNT_FIELDS =
-  'id externalId name sandbox enabled deleteProtected region cloud createdAt updatedAt organization { externalId }';
+  'id externalId name sandbox enabled deleteProtected region cloud vendorCloud createdAt updatedAt organization { externalId }';
 export const USAGE_RECORD_FIELDS =
-  'product usageType unitOfMeasure count state invoiced period { start end } externalReference organization { externalId } account { externalId }';
+  'product usageType unitOfMeasure count state vendorState invoiced period { start end } externalReference organization { externalId } organizationExternalId account { externalId } accountExternalId';
 
 export interface GraphOrganization {
   id: string;
@@ -119,22 +124,26 @@ export interface GraphAccount {
   deleteProtected: boolean;
   region: string;
   cloud: string;
-  createdAt: string;
-  updatedAt: string;
+  vendorCloud: string;
+  createdAt: string | null;
+  updatedAt: string | null;
   organization: { externalId: string } | null;
 }
 
 export interface GraphUsageRecord {
-  product: string;
+  product: string | null;
   usageType: string;
-  unitOfMeasure: string;
+  unitOfMeasure: string | null;
   count: number;
   state: string;
+  vendorState: string;
   invoiced: boolean;
   period: { start: string; end: string };
   externalReference: string | null;
   organization: { externalId: string } | null;
+  organizationExternalId: string;
   account: { externalId: string } | null;
+  accountExternalId: string | null;
 }
 
 /** What the graph should answer for a seeded organisation (`id` aside: it is opaque). */
@@ -148,7 +157,7 @@ export function organizationAsGraph(organization: SignicatOrganization): Omit<Gr
   };
 }
 
-export function accountAsGraph(account: SignicatAccount): Omit<GraphAccount, 'id'> {
+export function accountAsGraph(account: SignicatAccountWire): Omit<GraphAccount, 'id'> {
   return {
     externalId: account.id,
     name: account.name,
@@ -157,24 +166,37 @@ export function accountAsGraph(account: SignicatAccount): Omit<GraphAccount, 'id
     deleteProtected: account.isDeleteProtected,
     region: account.region,
     cloud: account.cloud,
-    createdAt: account.createdDate,
-    updatedAt: account.lastModifiedDate,
+    vendorCloud: account.cloud,
+    // The vendor's "not set" (an empty string) reads as null.
+    createdAt: account.createdDate || null,
+    updatedAt: account.lastModifiedDate || null,
     organization: account.organization === null ? null : { externalId: account.organization.id },
   };
 }
 
-export function usageRecordAsGraph(item: SignicatUsageItem): GraphUsageRecord {
+const STATES: Record<string, string> = {
+  completed: 'COMPLETED',
+  started: 'STARTED',
+  loaded: 'LOADED',
+  userAborted: 'USER_ABORTED',
+  failed: 'FAILED',
+};
+
+export function usageRecordAsGraph(item: SignicatUsageItemWire): GraphUsageRecord {
   return {
     product: item.productName,
     usageType: item.usageType,
     unitOfMeasure: item.unitOfMeasure,
     count: item.count,
-    state: 'COMPLETED',
+    state: STATES[item.state] ?? 'UNKNOWN',
+    vendorState: item.state,
     invoiced: item.invoiced,
     period: item.period,
     externalReference: item.externalReference ?? null,
     organization: { externalId: item.organizationId },
+    organizationExternalId: item.organizationId,
     account: item.accountId === null ? null : { externalId: item.accountId },
+    accountExternalId: item.accountId,
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import type { SignicatSettings } from '../../src/config.js';
+import type { SignicatSettings } from '../../src/sources/signicat/source.js';
 import {
   createSignicatClient,
   type SignicatClient,
@@ -9,7 +9,7 @@ import {
   type SignicatUsageScope,
 } from '../../src/sources/signicat/client.js';
 import { createSignicatSimulator, signicatSimulatedSettings } from '../../src/sources/signicat/simulator.js';
-import type { SignicatUsageItem, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
+import type { SignicatUsageItem, SignicatUsageItemWire, SignicatUsagePeriod } from '../../src/sources/signicat/schemas.js';
 import type { SignicatSeed, SignicatUsageSeries } from '../../src/sources/signicat/seed.js';
 import type { RequestLogEntry, Simulator } from '../../src/simulator/server.js';
 import { addDays, isoDate } from '../../src/simulator/random.js';
@@ -146,7 +146,7 @@ export function expectedAccountUsage(
   seed: SignicatSeed,
   series: readonly SignicatUsageSeries[],
   options: ExpectedUsageOptions = {},
-): SignicatUsageItem[] {
+): SignicatUsageItemWire[] {
   const currentMonth = seed.today.slice(0, 7);
   const groups = new Map<string, { start: string; end: string; days: number[] }>();
   for (let day = 0; day < seed.dayCount; day++) {
@@ -158,18 +158,18 @@ export function expectedAccountUsage(
     group.days.push(day);
     groups.set(key, group);
   }
-  const rows: SignicatUsageItem[] = [];
+  const rows: SignicatUsageItemWire[] = [];
   for (const { start, end, days } of groups.values()) {
     for (const entry of series) {
       const count = days.reduce((sum, day) => sum + (entry.counts[day] ?? 0), 0);
       if (count === 0) continue;
       rows.push({
         count,
-        state: 'completed',
+        state: entry.state,
         period: { start, end },
         usageType: entry.product.usageType,
         unitOfMeasure: entry.product.unitOfMeasure,
-        invoiced: end.slice(0, 7) < currentMonth,
+        invoiced: entry.state === 'completed' && end.slice(0, 7) < currentMonth,
         productName: entry.product.productName,
         organizationId: entry.organizationId,
         accountId: entry.accountId,

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   UpstreamBadRequestError,
   UpstreamBadResponseError,
@@ -12,6 +13,7 @@ import {
   UpstreamUnavailableError,
 } from '../../src/upstream/errors.js';
 import type { Credentials, Upstream } from '../../src/upstream/http.js';
+import { tolerantArray } from '../../src/upstream/tolerant.js';
 import {
   FakeClock,
   ITEMS,
@@ -138,7 +140,8 @@ describe('Upstream: HTTP status → error', () => {
     const error = await rejectionOf(upstream().get('/items/99', { schema: itemSchema }));
     expect(error).toBeInstanceOf(UpstreamNotFoundError);
     expect(error).toMatchObject({ status: 404, endpoint: 'GET /items/99' });
-    expect((error as Error).message).toBe('onomondo GET /items/99: not found: no item 99');
+    // The message names the vendor, never its paths (the endpoint template is on the error for logs).
+    expect((error as Error).message).toBe('onomondo: not found: no item 99');
   });
 
   it('returns the data when a retry follows a transient 503', async () => {
@@ -272,10 +275,37 @@ describe('Upstream: bad bodies', () => {
     vendor.simulator.injectFault({ body: 'schema' });
     const error = await rejectionOf(getItems(upstream()));
     expect(error).toBeInstanceOf(UpstreamBadResponseError);
-    expect(error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'items[0].id', status: 200 });
+    expect(error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', fieldPath: 'items[0].id', status: 200, endpoint: 'GET /items' });
     const { message } = error as Error;
-    expect(message).toMatch(/^onomondo GET \/items: /);
+    expect(message).toMatch(/^onomondo: /);
     expect(message).toContain('items[0].id');
+  });
+
+  it('a tolerant list keeps its good records and reports the bad one by record path and field', async () => {
+    vendor.simulator.injectFault({ body: 'schema' });
+    const response = await upstream().get('/items', { schema: z.object({ items: tolerantArray('items', itemSchema) }) });
+    expect(response.data.items).toEqual(ITEMS.slice(1));
+    expect(response.rejected).toHaveLength(1);
+    expect(response.rejected[0]).toMatchObject({ index: 0, raw: { id: 'not-a-number', name: 'a' } });
+    expect(response.rejected[0]?.error).toMatchObject({
+      code: 'UPSTREAM_BAD_RESPONSE',
+      recordPath: 'items[0]',
+      fieldPath: 'id',
+      endpoint: 'GET /items',
+    });
+  });
+
+  it('a path parameter that would leave its segment is refused before any call', async () => {
+    for (const id of ['..', '.', '', 'a/b']) {
+      const error = await rejectionOf(upstream().get('/items/{id}', { schema: itemSchema, params: { id } }));
+      expect(error).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST', endpoint: 'GET /items/{id}' });
+    }
+    expect(requestCount()).toBe(0);
+  });
+
+  it('a path parameter is percent-encoded into its one segment', async () => {
+    await rejectionOf(upstream().get('/items/{id}', { schema: itemSchema, params: { id: 'a b?c' } }));
+    expect(vendor.simulator.requests().map((entry) => entry.path)).toEqual(['/items/a%20b%3Fc']);
   });
 
   it('a schema break in a single record names the top-level field', async () => {
@@ -336,7 +366,7 @@ describe('Upstream: timeouts and the deadline', () => {
   it('a Retry-After under the cap but past the deadline fails as rate limited at once', async () => {
     vendor.simulator.injectFault({ status: 429, retryAfter: 2 });
     const clock = new FakeClock();
-    const error = await rejectionOf(getItems(upstream({ clock, policy: { deadlineMs: 1000, retryAfterCapMs: 5000 } })));
+    const error = await rejectionOf(getItems(upstream({ clock, policy: { deadlineMs: 1900, retryAfterCapMs: 5000 } })));
     expect(error).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfterMs: 2000 });
     expect(clock.sleeps).toEqual([]);
     expect(requestCount()).toBe(1);

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../errors.js';
+import { cursorScope, type CursorCodec, type CursorScope } from './cursor.js';
 
 /** The Relay arguments every connection field takes. */
 export interface ConnectionArgs {
@@ -13,6 +14,19 @@ export interface PageSizeLimits {
   defaultSize: number;
   /** Largest `first`/`last` accepted. */
   maxSize: number;
+}
+
+/** How this gateway pages: its size limits and its cursor signing. */
+export interface Paging {
+  limits: PageSizeLimits;
+  cursors: CursorCodec;
+}
+
+/** One connection field's request: the client's arguments, the gateway's paging and the list the cursors belong to. */
+export interface ConnectionRequest {
+  args: ConnectionArgs;
+  paging: Paging;
+  scope: CursorScope;
 }
 
 export interface PageRequest {
@@ -31,4 +45,9 @@ export function pageRequest(args: ConnectionArgs, limits: PageSizeLimits): PageR
     throw new BadUserInputError(`\`${argument}\` must be at most ${limits.maxSize}`);
   }
   return { direction: last != null ? 'backward' : 'forward', size: requested ?? limits.defaultSize };
+}
+
+/** The request of a connection field: the list's kind and what shapes it fingerprint its cursors. */
+export function connectionRequest(args: ConnectionArgs, paging: Paging, kind: string, shapingArgs: unknown): ConnectionRequest {
+  return { args, paging, scope: cursorScope(kind, shapingArgs) };
 }

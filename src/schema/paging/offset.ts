@@ -1,100 +1,98 @@
 import { z } from 'zod';
-import { pageRequest, type ConnectionArgs, type PageSizeLimits } from './args.js';
-import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import { connectionPage, lazyEdge, type ConnectionPage } from './page.js';
+import { chunkLength, positioned, type OffsetChunk, type OffsetList } from '../../sources/lists.js';
+import type { RejectedRecord } from '../../upstream/http.js';
+import { pageRequest, type ConnectionRequest } from './args.js';
+import { connectionPage, emptyPage, lazyEdge, type ConnectionPage } from './page.js';
 
-/** One upstream read of the items at `[offset, offset + limit)`. */
-export interface OffsetChunk<T> {
-  items: T[];
-  /** Whether items exist after this chunk, as the same call reported it (next link, `has_more`, total). */
+const positionSchema = z.object({ o: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+
+/** Items read from an offset list, each at its vendor offset. */
+interface Range<T> {
+  entries: { item: T; offset: number }[];
+  /** Offset just past the last position read. */
+  end: number;
   hasMore: boolean;
-  /** The list's size, where the upstream reports it. */
   total?: number;
+  /** Records of the range that failed validation, at their vendor offsets. */
+  rejected: { record: RejectedRecord; offset: number }[];
 }
 
 /**
- * A list the upstream can read at any offset: Signicat's offset/limit, Onomondo's `offset`, 4me's pages
- * (mapped onto offsets by the source), or an in-memory array.
+ * Maps Relay arguments onto a list readable at any offset. A window costs one vendor call when it fits the vendor's
+ * page limit; `hasNextPage` comes from that same call. `last` without `before` needs the list's end: one call when
+ * the list fits a chunk, otherwise the total (where reported) or a scan.
  */
-export interface OffsetList<T> {
-  read(offset: number, limit: number): Promise<OffsetChunk<T>>;
-  /** Largest `limit` one upstream call accepts; longer reads are split. */
-  maxChunk: number;
-}
-
-/** A list already in memory (ids a record carries, a filtered list read whole): costs no upstream call. */
-export function arrayList<T>(items: readonly T[]): OffsetList<T> {
-  return {
-    maxChunk: Math.max(1, items.length),
-    read: async (offset, limit) => ({
-      items: items.slice(offset, offset + limit),
-      hasMore: offset + limit < items.length,
-      total: items.length,
-    }),
-  };
-}
-
-const positionSchema = z.object({ o: z.number().int().nonnegative() });
-
-/**
- * Maps Relay arguments onto an offset-addressable upstream list. A window costs one upstream call when it
- * fits the upstream's page limit; `hasNextPage` comes from that same call. `last` without `before` needs
- * the list's end: one call when the list fits a chunk, otherwise the total (where reported) or a scan.
- */
-export async function resolveOffsetConnection<T>(
-  options: { args: ConnectionArgs; limits: PageSizeLimits; scope: CursorScope },
-  list: OffsetList<T>,
-): Promise<ConnectionPage<T>> {
-  const { args, limits, scope } = options;
-  const { direction, size } = pageRequest(args, limits);
-  const after = args.after ? decodeCursor(args.after, scope, positionSchema).o : undefined;
-  const before = args.before ? decodeCursor(args.before, scope, positionSchema).o : undefined;
+export async function resolveOffsetConnection<T>(request: ConnectionRequest, list: OffsetList<T>): Promise<ConnectionPage<T>> {
+  const { args, paging, scope } = request;
+  const { direction, size } = pageRequest(args, paging.limits);
+  const after = args.after ? paging.cursors.decode(args.after, scope, positionSchema).o : undefined;
+  const before = args.before ? paging.cursors.decode(args.before, scope, positionSchema).o : undefined;
+  if (size === 0) return emptyPage(direction, args);
   const lower = after === undefined ? 0 : after + 1;
-  const toEdges = (items: T[], start: number) => items.map((node, i) => lazyEdge(node, () => encodeCursor(scope, { o: start + i })));
+  const page = (range: Range<T>, flags: { hasNextPage: boolean; hasPreviousPage: boolean }) =>
+    connectionPage(
+      range.entries.map(({ item, offset }) => lazyEdge(item, () => paging.cursors.encode(scope, { o: offset }))),
+      flags,
+      { totalCount: range.total, rejected: range.rejected.map(({ record }) => record) },
+    );
 
   if (direction === 'forward') {
     const limit = before === undefined ? size : Math.max(0, Math.min(size, before - lower));
-    const chunk = limit === 0 && before !== undefined ? { items: [], hasMore: true } : await readRange(list, lower, limit);
-    const hasNextPage = before === undefined ? chunk.hasMore || chunk.items.length > limit : lower + limit < before;
-    return connectionPage(toEdges(chunk.items.slice(0, limit), lower), { hasNextPage, hasPreviousPage: lower > 0 }, chunk.total);
+    if (limit === 0) return page(emptyRange<T>(lower), { hasNextPage: before !== undefined, hasPreviousPage: lower > 0 });
+    const range = await readRange(list, lower, limit);
+    const hasNextPage = before === undefined ? range.hasMore : lower + limit < before;
+    return page(range, { hasNextPage, hasPreviousPage: lower > 0 });
   }
 
   if (before !== undefined) {
     const start = Math.max(lower, before - size);
-    const chunk = await readRange(list, start, before - start);
-    return connectionPage(toEdges(chunk.items, start), { hasNextPage: true, hasPreviousPage: start > lower }, chunk.total);
+    const range = start < before ? await readRange(list, start, before - start) : emptyRange<T>(start);
+    return page(range, { hasNextPage: true, hasPreviousPage: start > lower });
   }
   const tail = await readTail(list, lower, size);
-  return connectionPage(toEdges(tail.items, tail.start), { hasNextPage: false, hasPreviousPage: tail.start > lower }, tail.total);
+  return page(tail, { hasNextPage: false, hasPreviousPage: (tail.entries[0]?.offset ?? tail.end) > lower });
 }
 
-/** Reads `[offset, offset + limit)`, splitting into upstream-sized calls only when it must. */
-async function readRange<T>(list: OffsetList<T>, offset: number, limit: number): Promise<OffsetChunk<T>> {
-  const items: T[] = [];
-  let chunk: OffsetChunk<T> = { items: [], hasMore: true };
-  while (items.length < limit && chunk.hasMore) {
-    chunk = await list.read(offset + items.length, Math.min(list.maxChunk, limit - items.length));
-    items.push(...chunk.items);
-    if (chunk.items.length === 0) break;
+function emptyRange<T>(offset: number): Range<T> {
+  return { entries: [], end: offset, hasMore: true, rejected: [] };
+}
+
+/** Reads `[offset, offset + limit)`, splitting into vendor-sized calls only when it must. */
+async function readRange<T>(list: OffsetList<T>, offset: number, limit: number): Promise<Range<T>> {
+  const range: Range<T> = emptyRange(offset);
+  while (range.end < offset + limit && range.hasMore) {
+    const chunk = await list.read(range.end, Math.min(list.maxChunk, offset + limit - range.end));
+    append(range, chunk, offset + limit);
+    if (chunkLength(chunk) === 0) break;
   }
-  return { items, hasMore: chunk.hasMore, ...(chunk.total === undefined ? {} : { total: chunk.total }) };
+  return range;
 }
 
-/** The last `size` items at or after `lower`: one read when the list fits a chunk, a jump when a total is reported. */
-async function readTail<T>(list: OffsetList<T>, lower: number, size: number): Promise<{ items: T[]; start: number; total?: number }> {
-  let offset = lower;
-  let kept: T[] = [];
+/** Adds a chunk read at `range.end`; a vendor answering more than asked for is cut at `bound`. */
+function append<T>(range: Range<T>, chunk: OffsetChunk<T>, bound = Number.POSITIVE_INFINITY): void {
+  const start = range.end;
+  for (const { item, index } of positioned(chunk)) if (start + index < bound) range.entries.push({ item, offset: start + index });
+  for (const record of chunk.rejected) if (start + record.index < bound) range.rejected.push({ record, offset: start + record.index });
+  const end = start + chunkLength(chunk);
+  range.end = Math.min(end, bound);
+  range.hasMore = chunk.hasMore || end > bound;
+  if (chunk.total !== undefined) range.total = chunk.total;
+}
+
+/** The last `size` positions at or after `lower`: one read when the list fits a chunk, a jump when a total is reported. */
+async function readTail<T>(list: OffsetList<T>, lower: number, size: number): Promise<Range<T>> {
+  const range: Range<T> = emptyRange(lower);
   for (;;) {
-    const chunk = await list.read(offset, list.maxChunk);
+    const chunk = await list.read(range.end, list.maxChunk);
     if (chunk.total !== undefined && chunk.hasMore) {
       const start = Math.max(lower, chunk.total - size);
-      const rest = await readRange(list, start, chunk.total - start);
-      return { items: rest.items, start, total: chunk.total };
+      return readRange(list, start, chunk.total - start);
     }
-    kept = [...kept, ...chunk.items].slice(-size);
-    offset += chunk.items.length;
-    if (!chunk.hasMore || chunk.items.length === 0) {
-      return { items: kept, start: offset - kept.length, ...(chunk.total === undefined ? {} : { total: chunk.total }) };
-    }
+    append(range, chunk);
+    // Only the tail is answered: a scan of a long list holds no more than `size` positions.
+    const keepFrom = range.end - size;
+    range.entries = range.entries.filter((entry) => entry.offset >= keepFrom);
+    range.rejected = range.rejected.filter((entry) => entry.offset >= keepFrom);
+    if (!chunk.hasMore || chunkLength(chunk) === 0) return range;
   }
 }

@@ -1,3 +1,6 @@
+import type { RejectedRecord } from '../../upstream/http.js';
+import { attachNotices } from '../notices.js';
+
 /** What a connection resolver returns; Pothos' relay plugin turns it into edges and `pageInfo`. */
 export interface ConnectionPage<T> {
   edges: { readonly cursor: string; node: T }[];
@@ -7,26 +10,35 @@ export interface ConnectionPage<T> {
     startCursor: string | null;
     endCursor: string | null;
   };
-  /** Only where the upstream reports a total. */
+  /** Only where the vendor reports a total. */
   totalCount?: number;
 }
 
 /** An edge whose cursor is encoded only when read: most operations select nodes, not cursors. */
-export function lazyEdge<T>(node: T, encodeCursor: () => string): { readonly cursor: string; node: T } {
-  return {
-    node,
-    get cursor() {
-      return encodeCursor();
-    },
-  };
+class LazyEdge<T> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly encode: () => string,
+  ) {}
+
+  get cursor(): string {
+    return (this.#cursor ??= this.encode());
+  }
 }
 
+export function lazyEdge<T>(node: T, encodeCursor: () => string): { readonly cursor: string; node: T } {
+  return new LazyEdge(node, encodeCursor);
+}
+
+/** A page; records the vendor sent in its window that failed validation are reported as errors on the connection field. */
 export function connectionPage<T>(
   edges: { readonly cursor: string; node: T }[],
   flags: { hasNextPage: boolean; hasPreviousPage: boolean },
-  totalCount?: number,
+  extra: { totalCount?: number | undefined; rejected?: readonly RejectedRecord[] } = {},
 ): ConnectionPage<T> {
-  return {
+  const page: ConnectionPage<T> = {
     edges,
     pageInfo: {
       ...flags,
@@ -37,6 +49,21 @@ export function connectionPage<T>(
         return edges.at(-1)?.cursor ?? null;
       },
     },
-    ...(totalCount === undefined ? {} : { totalCount }),
+    ...(extra.totalCount === undefined ? {} : { totalCount: extra.totalCount }),
   };
+  return attachNotices(page, { rejected: extra.rejected ?? [] });
+}
+
+/**
+ * A window of no items (`first: 0`, `last: 0`), answered without reading the list: items may lie in the direction
+ * asked for (it takes a read to know), and do lie beyond a cursor the client holds.
+ */
+export function emptyPage<T>(
+  direction: 'forward' | 'backward',
+  args: { after?: string | null; before?: string | null },
+): ConnectionPage<T> {
+  return connectionPage<T>([], {
+    hasNextPage: direction === 'forward' || args.before != null,
+    hasPreviousPage: direction === 'backward' || args.after != null,
+  });
 }

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
-import type { FourmeSettings } from '../../config.js';
+import type { FourmeSettings } from './source.js';
 import type { Clock } from '../../upstream/clock.js';
 import { UpstreamBadResponseError } from '../../upstream/errors.js';
-import { Upstream, type HttpPolicy, type Query, type UpstreamResponse } from '../../upstream/http.js';
+import { Upstream, type CallOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
+import type { CursorFrom } from '../lists.js';
 import {
   fourmeErrorSchema,
+  fourmePersonFields,
   fourmePersonListSchema,
   fourmePersonSchema,
   fourmeUsageStatementDefaultFields,
@@ -22,24 +24,21 @@ export const FOURME_MAX_PER_PAGE = 100;
 /** One page of a 4me collection, with the paging facts 4me sends in headers. */
 export interface FourmePage<T> {
   items: T[];
-  /** From the `X-Pagination-*` headers. */
-  page: { current: number; perPage: number; totalPages: number; totalEntries: number };
-  /** Page numbers of the `Link` header's relations; each present only where it applies. */
-  links: FourmePageLinks;
-}
-
-export interface FourmePageLinks {
-  first?: number;
-  prev?: number;
-  next?: number;
-  last?: number;
+  /** Records of the page that failed validation, by their index in the page. */
+  rejected: readonly RejectedRecord[];
+  /** `X-Pagination-Total-Entries`, where sent. */
+  total: number | undefined;
+  /** The `search_after` cursor of the `Link` header's `rel="next"`; null on the last page. */
+  next: string | null;
+  /** The `search_before` cursor of `rel="prev"`; null on the first page; undefined where the link names no cursor. */
+  prev: string | null | undefined;
 }
 
 export interface FourmePaging {
-  /** 1-based page number. @default 1 */
-  page?: number;
   /** Records per page, 1 to 100. @default 20 */
   perPage?: number;
+  /** Where the page starts: a cursor of a `Link` relation; the first page when null or omitted. */
+  from?: CursorFrom;
 }
 
 export interface FourmeUsageStatementQuery extends FourmePaging {
@@ -63,18 +62,18 @@ export interface FourmePeopleQuery extends FourmePaging {
 /** Typed calls to the 4me API; every body is validated, every failure is an `UpstreamError`. */
 export interface FourmeClient {
   /** `GET /account/usage_statements`: newest first; account owner only (another token → 403). */
-  listUsageStatements(query?: FourmeUsageStatementQuery, signal?: AbortSignal): Promise<FourmePage<FourmeUsageStatement>>;
+  listUsageStatements(query?: FourmeUsageStatementQuery, call?: CallOptions): Promise<FourmePage<FourmeUsageStatement>>;
   /** `GET /account/usage_statements/{id}`, with `billable_user_ids`. */
-  getUsageStatement(id: number, signal?: AbortSignal): Promise<FourmeUsageStatementDetail>;
-  /** `GET /people`, in 4me's own order. */
-  listPeople(query?: FourmePeopleQuery, signal?: AbortSignal): Promise<FourmePage<FourmePerson>>;
-  /** `GET /people/{id}`. */
-  getPerson(id: number, signal?: AbortSignal): Promise<FourmePerson>;
+  getUsageStatement(id: number, call?: CallOptions): Promise<FourmeUsageStatementDetail>;
+  /** `GET /people`, in 4me's own order, with every field the graph reads (`fields=`). */
+  listPeople(query?: FourmePeopleQuery, call?: CallOptions): Promise<FourmePage<FourmePerson>>;
+  /** `GET /people/{id}`, with every field the graph reads. */
+  getPerson(id: number, call?: CallOptions): Promise<FourmePerson>;
   /**
    * The people with these ids, fetched concurrently in calls of at most 100 ids. Duplicates are asked for
    * once; unknown ids are simply absent; the order is 4me's, so callers map by id.
    */
-  peopleByIds(ids: readonly number[], signal?: AbortSignal): Promise<FourmePerson[]>;
+  peopleByIds(ids: readonly number[], call?: CallOptions): Promise<Pick<FourmePage<FourmePerson>, 'items' | 'rejected'>>;
   close(): Promise<void>;
 }
 
@@ -82,14 +81,8 @@ export interface FourmeClientOptions {
   clock?: Clock;
 }
 
-const PAGINATION_HEADERS = {
-  current: 'X-Pagination-Current-Page',
-  perPage: 'X-Pagination-Per-Page',
-  totalPages: 'X-Pagination-Total-Pages',
-  totalEntries: 'X-Pagination-Total-Entries',
-} as const;
-
-const LINK_RELATIONS = ['first', 'prev', 'next', 'last'] as const;
+/** Collections send only their default fields unless asked: people's defaults lack `primary_email` and `disabled`. */
+const PERSON_FIELDS = fourmePersonFields.join(',');
 
 export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy, options: FourmeClientOptions = {}): FourmeClient {
   const upstream = new Upstream({
@@ -100,18 +93,27 @@ export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy,
     errorMessage: fourmeErrorMessage,
     clock: options.clock,
   });
-  const basePath = new URL(settings.baseUrl).pathname.replace(/\/+$/, '');
 
-  async function list<T>(path: string, schema: z.ZodType<T[]>, query: Query, signal: AbortSignal | undefined): Promise<FourmePage<T>> {
-    const response = await upstream.get(path, { schema, query, signal });
-    return toPage(response, `GET ${basePath}${path}`);
+  async function list<T>(template: string, schema: z.ZodType<T[]>, query: Query, call: CallOptions | undefined): Promise<FourmePage<T>> {
+    const response = await upstream.get(template, { schema, query, ...call });
+    const links = parseLinkHeader(response.headers['link']);
+    if (links.next === undefined) {
+      // A next page we cannot reach by cursor (an old `page=` link): stopping here would silently cut the list short.
+      throw new UpstreamBadResponseError('the Link header names a next page without a search_after cursor', {
+        source: 'fourme',
+        endpoint: response.endpoint,
+        status: response.status,
+        fieldPath: 'Link',
+      });
+    }
+    return { items: response.data, rejected: response.rejected, total: totalEntries(response.headers), next: links.next, prev: links.prev };
   }
 
-  const listPeople: FourmeClient['listPeople'] = (query = {}, signal) =>
-    list('/people', fourmePersonListSchema, { id: idFilter(query.ids), ...pagingQuery(query) }, signal);
+  const listPeople: FourmeClient['listPeople'] = (query = {}, call) =>
+    list('/people', fourmePersonListSchema, { id: idFilter(query.ids), fields: PERSON_FIELDS, ...pagingQuery(query) }, call);
 
   return {
-    listUsageStatements: (query = {}, signal) =>
+    listUsageStatements: (query = {}, call) =>
       list(
         '/account/usage_statements',
         fourmeUsageStatementListSchema,
@@ -122,16 +124,17 @@ export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy,
           fields: query.fields && withDefaultStatementFields(query.fields),
           ...pagingQuery(query),
         },
-        signal,
+        call,
       ),
-    getUsageStatement: async (id, signal) =>
-      (await upstream.get(`/account/usage_statements/${id}`, { schema: fourmeUsageStatementDetailSchema, signal })).data,
+    getUsageStatement: async (id, call) =>
+      (await upstream.get('/account/usage_statements/{id}', { schema: fourmeUsageStatementDetailSchema, params: { id }, ...call })).data,
     listPeople,
-    getPerson: async (id, signal) => (await upstream.get(`/people/${id}`, { schema: fourmePersonSchema, signal })).data,
-    peopleByIds: async (ids, signal) => {
+    getPerson: async (id, call) =>
+      (await upstream.get('/people/{id}', { schema: fourmePersonSchema, params: { id }, query: { fields: PERSON_FIELDS }, ...call })).data,
+    peopleByIds: async (ids, call) => {
       const batches = chunk([...new Set(ids)], FOURME_MAX_PER_PAGE);
-      const pages = await Promise.all(batches.map((batch) => listPeople({ ids: batch, perPage: FOURME_MAX_PER_PAGE }, signal)));
-      return pages.flatMap((page) => page.items);
+      const pages = await Promise.all(batches.map((batch) => listPeople({ ids: batch, perPage: FOURME_MAX_PER_PAGE }, call)));
+      return { items: pages.flatMap((page) => page.items), rejected: pages.flatMap((page) => page.rejected) };
     },
     close: () => upstream.close(),
   };
@@ -142,7 +145,11 @@ function idFilter(ids: readonly number[] | undefined): string | undefined {
 }
 
 function pagingQuery(paging: FourmePaging): Query {
-  return { page: paging.page, per_page: paging.perPage };
+  const from = paging.from ?? null;
+  return {
+    per_page: paging.perPage,
+    ...(from === null ? {} : 'after' in from ? { search_after: from.after } : { search_before: from.before }),
+  };
 }
 
 function withDefaultStatementFields(fields: readonly FourmeUsageStatementField[]): string {
@@ -155,47 +162,27 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-function toPage<T>(response: UpstreamResponse<T[]>, endpoint: string): FourmePage<T> {
-  const header = (name: string) => paginationHeader(response, name, endpoint);
-  return {
-    items: response.data,
-    page: {
-      current: header(PAGINATION_HEADERS.current),
-      perPage: header(PAGINATION_HEADERS.perPage),
-      totalPages: header(PAGINATION_HEADERS.totalPages),
-      totalEntries: header(PAGINATION_HEADERS.totalEntries),
-    },
-    links: parseLinkHeader(response.headers['link']),
-  };
+function totalEntries(headers: Record<string, string>): number | undefined {
+  const value = headers['x-pagination-total-entries']?.trim();
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
-// Every 4me collection is paged; a page without its counts cannot be walked safely, so it is a bad response.
-function paginationHeader(response: UpstreamResponse<unknown>, name: string, endpoint: string): number {
-  const value = response.headers[name.toLowerCase()]?.trim();
-  if (value !== undefined && /^\d+$/.test(value)) return Number(value);
-  throw new UpstreamBadResponseError(`${value === undefined ? 'missing' : 'unreadable'} ${name} header`, {
-    source: 'fourme',
-    endpoint,
-    status: response.status,
-    fieldPath: name,
-  });
-}
-
-/** `<https://…?page=3&per_page=20>; rel="next", …` → `{ next: 3, … }`; a link without `page=` means page 1. */
-export function parseLinkHeader(value: string | undefined): FourmePageLinks {
-  const links: FourmePageLinks = {};
+/**
+ * `<https://…?search_after=abc>; rel="next", <https://…?search_before=xyz>; rel="prev"` → the cursors (undefined for
+ * a relation whose link names none). Only the cursor is taken from a link, never the link itself: the gateway calls
+ * the paths it knows, on the host it was given.
+ */
+export function parseLinkHeader(value: string | undefined): { next: string | null | undefined; prev: string | null | undefined } {
+  let next: string | null | undefined = null;
+  let prev: string | null | undefined = null;
   for (const [, url = '', rel = ''] of (value ?? '').matchAll(/<([^>]*)>\s*;\s*rel="?([^";,]+)"?/g)) {
-    const relation = LINK_RELATIONS.find((name) => name === rel.trim().toLowerCase());
-    const page = pageOf(url);
-    if (relation && page !== undefined) links[relation] = page;
+    if (!URL.canParse(url)) continue;
+    const params = new URL(url).searchParams;
+    const relation = rel.trim().toLowerCase();
+    if (relation === 'next') next = params.get('search_after') ?? undefined;
+    if (relation === 'prev') prev = params.get('search_before') ?? undefined;
   }
-  return links;
-}
-
-function pageOf(url: string): number | undefined {
-  if (!URL.canParse(url)) return undefined;
-  const page = new URL(url).searchParams.get('page') ?? '1';
-  return /^\d+$/.test(page) ? Number(page) : undefined;
+  return { next, prev };
 }
 
 function fourmeErrorMessage(body: unknown): string | undefined {

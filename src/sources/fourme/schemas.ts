@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { openEnum, optionalDateTime, tolerantArray } from '../../upstream/tolerant.js';
 
 const id = z.number().int().positive();
 
-export const fourmePlanSchema = z.enum(['basic', 'premium', 'premium_plus']);
-export type FourmePlan = z.infer<typeof fourmePlanSchema>;
+export const PLANS = ['basic', 'premium', 'premium_plus'] as const;
+export type FourmePlan = (typeof PLANS)[number];
 
 /** A usage statement as collections list it: the default fields, plus `billable_user_ids` when asked for. */
 export const fourmeUsageStatementSchema = z.object({
   id,
-  plan: fourmePlanSchema,
+  plan: openEnum(PLANS),
   year: z.number().int().min(1970),
   month: z.number().int().min(1).max(12),
   start_date: z.iso.date(),
@@ -16,18 +17,20 @@ export const fourmeUsageStatementSchema = z.object({
   user_months: z.number().int().nonnegative(),
   billable_user_ids: z.array(id).optional(),
 });
-export type FourmeUsageStatement = z.infer<typeof fourmeUsageStatementSchema>;
+export type FourmeUsageStatement = z.output<typeof fourmeUsageStatementSchema>;
 
 /** `GET /account/usage_statements/{id}`: every field, `billable_user_ids` (Person ids) included. */
 export const fourmeUsageStatementDetailSchema = fourmeUsageStatementSchema.extend({
   billable_user_ids: z.array(id),
 });
-export type FourmeUsageStatementDetail = z.infer<typeof fourmeUsageStatementDetailSchema>;
+export type FourmeUsageStatementDetail = z.output<typeof fourmeUsageStatementDetailSchema>;
+/** A statement as the vendor writes it (what the simulator serves). */
+export type FourmeUsageStatementWire = z.input<typeof fourmeUsageStatementDetailSchema>;
 
-export const fourmeUsageStatementListSchema = z.array(fourmeUsageStatementSchema);
+export const fourmeUsageStatementListSchema = tolerantArray('usage_statements', fourmeUsageStatementSchema);
 
 /** Every field a usage statement request may name in `fields=`. */
-export type FourmeUsageStatementField = keyof FourmeUsageStatementDetail;
+export type FourmeUsageStatementField = keyof FourmeUsageStatementWire;
 
 /** The fields 4me puts in a usage statement collection when `fields=` is absent. */
 export const fourmeUsageStatementDefaultFields = [
@@ -43,6 +46,7 @@ export const fourmeUsageStatementDefaultFields = [
 export const fourmeReferenceSchema = z.object({ id, name: z.string() });
 export type FourmeReference = z.infer<typeof fourmeReferenceSchema>;
 
+/** A person with the fields the graph reads; collections send them only when `fields=` names them. */
 export const fourmePersonSchema = z.object({
   id,
   name: z.string(),
@@ -50,12 +54,15 @@ export const fourmePersonSchema = z.object({
   organization: fourmeReferenceSchema,
   site: fourmeReferenceSchema.nullable(),
   disabled: z.boolean(),
-  created_at: z.iso.datetime({ offset: true }),
-  updated_at: z.iso.datetime({ offset: true }),
+  created_at: optionalDateTime,
+  updated_at: optionalDateTime,
 });
-export type FourmePerson = z.infer<typeof fourmePersonSchema>;
+export type FourmePerson = z.output<typeof fourmePersonSchema>;
 
-export const fourmePersonListSchema = z.array(fourmePersonSchema);
+/** The fields of {@link fourmePersonSchema} other than `id`: what people requests name in `fields=`. */
+export const fourmePersonFields = Object.keys(fourmePersonSchema.shape).filter((field) => field !== 'id');
+
+export const fourmePersonListSchema = tolerantArray('people', fourmePersonSchema);
 
 /** 4me's error body; `errors` items are whatever the endpoint reports (strings or `[field, problem]` pairs). */
 export const fourmeErrorSchema = z.object({

@@ -1,5 +1,5 @@
 import { SeededRandom, anchorDay } from '../../simulator/random.js';
-import type { FourmePerson, FourmePlan, FourmeReference, FourmeUsageStatementDetail } from './schemas.js';
+import type { FourmePerson, FourmePlan, FourmeReference, FourmeUsageStatementWire } from './schemas.js';
 
 /** Monthly usage statements in the seed, the newest for the month before `today`. */
 export const FOURME_STATEMENT_MONTHS = 36;
@@ -10,14 +10,22 @@ const DAY_MS = 86_400_000;
 const FOUNDERS = 70;
 const FIRST_PERSON_ID = 1000;
 
+/** A person as the simulator keeps them: the fields the graph reads plus those 4me sends by default. */
+export interface FourmeSeedPerson extends FourmePerson {
+  sourceID: string | null;
+  manager: FourmeReference | null;
+}
+
 /** What the 4me simulator serves, generated once per simulator instance. */
 export interface FourmeSeed {
   /** Newest first (id descending): the order the API lists them in. */
-  statements: readonly FourmeUsageStatementDetail[];
-  statementsById: ReadonlyMap<number, FourmeUsageStatementDetail>;
+  statements: readonly FourmeUsageStatementWire[];
+  statementsById: ReadonlyMap<number, FourmeUsageStatementWire>;
   /** By name, then id: the order the API lists people in (ours), so callers must map by id. */
-  people: readonly FourmePerson[];
-  peopleById: ReadonlyMap<number, FourmePerson>;
+  people: readonly FourmeSeedPerson[];
+  peopleById: ReadonlyMap<number, FourmeSeedPerson>;
+  /** Billed on old statements but no longer registered in the account: their ids lead nowhere. */
+  removedPersonIds: readonly number[];
   organizations: readonly FourmeReference[];
   sites: readonly FourmeReference[];
 }
@@ -145,12 +153,16 @@ export function seedFourme(today?: string): FourmeSeed {
   const months = billingMonths(anchorDay(today).getTime());
   const members = enrol(random, roster(random, months), months);
   const statements = usageStatements(random, months, members).reverse();
-  const people = members.map(({ person }) => person).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  const removed = removedMembers(members);
+  const people = withDefaultFields(members.filter((enrolled) => !removed.has(enrolled))).sort(
+    (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
+  );
   return {
     statements,
     statementsById: new Map(statements.map((statement) => [statement.id, statement])),
     people,
     peopleById: new Map(people.map((person) => [person.id, person])),
+    removedPersonIds: [...removed].map(({ person }) => person.id),
     organizations: ORGANIZATIONS.map(({ id, name }) => ({ id, name })),
     sites: SITES,
   };
@@ -240,11 +252,30 @@ function updatedAt(random: SeededRandom, member: Member, months: readonly Billin
   return wholeSecond(random.int(member.createdMs, lastMonthEnd));
 }
 
-function usageStatements(
-  random: SeededRandom,
-  months: readonly BillingMonth[],
-  members: readonly Enrolled[],
-): FourmeUsageStatementDetail[] {
+/** Every tenth billable leaver has since been removed from the account: old statements still bill them. */
+function removedMembers(members: readonly Enrolled[]): Set<Enrolled> {
+  return new Set(members.filter(({ member }) => member.billable && member.leaveMonth !== undefined).filter((_, index) => index % 10 === 0));
+}
+
+/**
+ * The fields 4me sends by default that the graph does not read: a source id for some, and the organisation's
+ * earliest registered person as everyone else's manager.
+ */
+function withDefaultFields(members: readonly Enrolled[]): FourmeSeedPerson[] {
+  const firstOfOrganization = new Map<number, FourmePerson>();
+  for (const { person } of members)
+    if (!firstOfOrganization.has(person.organization.id)) firstOfOrganization.set(person.organization.id, person);
+  return members.map(({ person }) => {
+    const manager = firstOfOrganization.get(person.organization.id);
+    return {
+      ...person,
+      sourceID: person.id % 3 === 0 ? `HR-${person.id}` : null,
+      manager: manager && manager.id !== person.id ? { id: manager.id, name: manager.name } : null,
+    };
+  });
+}
+
+function usageStatements(random: SeededRandom, months: readonly BillingMonth[], members: readonly Enrolled[]): FourmeUsageStatementWire[] {
   const premiumFrom = random.int(9, 14);
   const premiumPlusFrom = random.int(21, 28);
   let id = random.int(1190, 1230);
@@ -253,7 +284,7 @@ function usageStatements(
       .filter(({ member }) => member.billable && member.joinMonth <= index && (member.leaveMonth ?? Infinity) >= index)
       .map(({ person }) => person.id);
     const plan: FourmePlan = index >= premiumPlusFrom ? 'premium_plus' : index >= premiumFrom ? 'premium' : 'basic';
-    const statement: FourmeUsageStatementDetail = {
+    const statement: FourmeUsageStatementWire = {
       id,
       plan,
       year: month.year,

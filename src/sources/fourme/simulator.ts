@@ -1,13 +1,7 @@
-import type { FourmeSettings } from '../../config.js';
+import type { FourmeSettings } from './source.js';
 import { Simulator, type Route, type SimRequest, type SimResponse, type VendorProfile } from '../../simulator/server.js';
-import {
-  fourmePersonSchema,
-  fourmeUsageStatementDefaultFields,
-  fourmeUsageStatementDetailSchema,
-  type FourmePerson,
-  type FourmeUsageStatementDetail,
-} from './schemas.js';
-import { seedFourme, type FourmeSeed } from './seed.js';
+import { fourmeUsageStatementDefaultFields, fourmeUsageStatementDetailSchema, type FourmeUsageStatementWire } from './schemas.js';
+import { seedFourme, type FourmeSeed, type FourmeSeedPerson } from './seed.js';
 
 /** Credentials the simulator knows. `otherUserToken` is a valid token of someone who is not the account owner. */
 export const fourmeDemoCredentials = {
@@ -30,8 +24,30 @@ const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 100;
 const MAX_IDS = 100;
 
-const STATEMENT_FIELDS = Object.keys(fourmeUsageStatementDetailSchema.shape) as (keyof FourmeUsageStatementDetail)[];
-const PERSON_FIELDS = Object.keys(fourmePersonSchema.shape) as (keyof FourmePerson)[];
+const STATEMENT_FIELDS = Object.keys(fourmeUsageStatementDetailSchema.shape) as (keyof FourmeUsageStatementWire)[];
+const PERSON_FIELDS = [
+  'id',
+  'sourceID',
+  'name',
+  'primary_email',
+  'organization',
+  'site',
+  'manager',
+  'disabled',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof FourmeSeedPerson)[];
+/** What `GET /people` sends without `fields=` (doc): no `primary_email`, no `disabled`. */
+const PERSON_DEFAULT_FIELDS = [
+  'id',
+  'sourceID',
+  'name',
+  'organization',
+  'site',
+  'manager',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof FourmeSeedPerson)[];
 
 /** The 4me API on loopback, serving a seeded account under `/v1`. */
 export function createFourmeSimulator(options: FourmeSimulatorOptions = {}): Simulator {
@@ -74,6 +90,8 @@ function fourmeRoutes(seed: FourmeSeed): Route[] {
           fields: STATEMENT_FIELDS,
           defaultFields: fourmeUsageStatementDefaultFields,
           matcher: statementMatcher,
+          // Newest first: by id descending.
+          compare: (a, b) => b.id - a.id,
         }),
     },
     {
@@ -84,7 +102,13 @@ function fourmeRoutes(seed: FourmeSeed): Route[] {
     {
       method: 'GET',
       path: '/v1/people',
-      handle: (request) => collection(request, seed.people, { fields: PERSON_FIELDS, defaultFields: PERSON_FIELDS, matcher: idMatcher }),
+      handle: (request) =>
+        collection(request, seed.people, {
+          fields: PERSON_FIELDS,
+          defaultFields: PERSON_DEFAULT_FIELDS,
+          matcher: idMatcher,
+          compare: (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
+        }),
     },
     { method: 'GET', path: '/v1/people/:id', handle: (request) => record(request, seed.peopleById, PERSON_FIELDS) },
   ];
@@ -125,29 +149,83 @@ interface CollectionSpec<T> {
   defaultFields: readonly (keyof T & string)[];
   /** Reads the request's filters (throwing {@link InvalidParameter}) into a test for one record. */
   matcher: (query: URLSearchParams) => (record: T) => boolean;
+  /** The collection's order, which cursors continue. */
+  compare: (a: T, b: T) => number;
 }
 
-/** A paged collection, exactly as 4me pages: `X-Pagination-*` headers and a `Link` header. */
+/**
+ * A paged collection as 4me pages it now: `X-Pagination-*` headers and `Link` relations `first`, `prev` and `next`
+ * (each only where it applies) whose cursors continue after (`search_after`) or before (`search_before`) a record.
+ * `page=` is no longer documented and is ignored, as a server that dropped it would.
+ */
 function collection<T extends { id: number }>(request: SimRequest, records: readonly T[], spec: CollectionSpec<T>): SimResponse {
   return answerParameters(() => {
     const selected = fieldSelection(request.query, spec.fields, spec.defaultFields);
-    const { page, perPage } = paging(request.query);
+    const perPage = integerParameter(request.query, 'per_page', 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE;
     const matches = records.filter(spec.matcher(request.query));
-    const totalPages = Math.max(1, Math.ceil(matches.length / perPage));
-    const body = matches.slice((page - 1) * perPage, page * perPage).map((item) => project(item, selected));
-    const link = linkHeader(request, page, perPage, totalPages);
+    const { start, end } = pageBounds(request.query, matches, perPage, spec.compare);
+    const page = matches.slice(start, end);
+    const first = page[0];
+    const last = page.at(-1);
+    const relations: [string, Record<string, string>][] = [];
+    if (start > 0 && first) relations.push(['first', {}], ['prev', { search_before: cursorOf(first) }]);
+    if (end < matches.length && last) relations.push(['next', { search_after: cursorOf(last) }]);
     return {
       status: 200,
-      body,
+      body: page.map((item) => project(item, selected)),
       headers: {
         'X-Pagination-Per-Page': String(perPage),
-        'X-Pagination-Current-Page': String(page),
-        'X-Pagination-Total-Pages': String(totalPages),
+        'X-Pagination-Current-Page': String(Math.floor(start / perPage) + 1),
+        'X-Pagination-Total-Pages': String(Math.max(1, Math.ceil(matches.length / perPage))),
         'X-Pagination-Total-Entries': String(matches.length),
-        ...(link ? { Link: link } : {}),
+        ...(relations.length > 0
+          ? { Link: relations.map(([rel, cursor]) => `<${pageUrl(request, cursor)}>; rel="${rel}"`).join(', ') }
+          : {}),
       },
     };
   });
+}
+
+/** Ours: a cursor is base64url JSON of the boundary record's id, so it survives records added elsewhere in the list. */
+function cursorOf(record: { id: number }): string {
+  return Buffer.from(JSON.stringify({ id: record.id })).toString('base64url');
+}
+
+/** The page: `perPage` records after `search_after`'s record, the last `perPage` before `search_before`'s, or the first. */
+function pageBounds<T extends { id: number }>(
+  query: URLSearchParams,
+  matches: readonly T[],
+  perPage: number,
+  compare: (a: T, b: T) => number,
+): { start: number; end: number } {
+  const after = query.get('search_after');
+  const before = query.get('search_before');
+  if (after !== null && before !== null) throw new InvalidParameter('search_after and search_before exclude each other');
+  const cursor = after ?? before;
+  if (cursor === null) return { start: 0, end: perPage };
+  const boundary = decodeCursorRecord(cursor, matches);
+  const firstWhere = (test: (record: T) => boolean) => {
+    const index = matches.findIndex(test);
+    return index < 0 ? matches.length : index;
+  };
+  if (after !== null) {
+    const start = firstWhere((record) => compare(record, boundary) > 0);
+    return { start, end: start + perPage };
+  }
+  const end = firstWhere((record) => compare(record, boundary) >= 0);
+  return { start: Math.max(0, end - perPage), end };
+}
+
+function decodeCursorRecord<T extends { id: number }>(cursor: string, matches: readonly T[]): T {
+  let id: unknown;
+  try {
+    id = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown }).id;
+  } catch {
+    throw new InvalidParameter('search cursor is malformed');
+  }
+  const record = matches.find((candidate) => candidate.id === id);
+  if (!record) throw new InvalidParameter('search cursor does not belong to this collection');
+  return record;
 }
 
 function record<T extends { id: number }>(
@@ -168,13 +246,6 @@ function answerParameters(answer: () => SimResponse): SimResponse {
     if (error instanceof InvalidParameter) return fourmeError(400, 'Invalid parameters', [error.message]);
     throw error;
   }
-}
-
-function paging(query: URLSearchParams): { page: number; perPage: number } {
-  return {
-    page: integerParameter(query, 'page', 1, Number.MAX_SAFE_INTEGER) ?? 1,
-    perPage: integerParameter(query, 'per_page', 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
-  };
 }
 
 function integerParameter(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
@@ -202,7 +273,7 @@ function idMatcher(query: URLSearchParams): (record: { id: number }) => boolean 
 }
 
 /** Filters are ANDed. */
-function statementMatcher(query: URLSearchParams): (statement: FourmeUsageStatementDetail) => boolean {
+function statementMatcher(query: URLSearchParams): (statement: FourmeUsageStatementWire) => boolean {
   const matchesIds = idMatcher(query);
   const year = integerParameter(query, 'year', 1970, 9999);
   const month = integerParameter(query, 'month', 1, 12);
@@ -231,19 +302,10 @@ function project<T>(item: T, fields: readonly (keyof T & string)[]): Partial<T> 
   return projected;
 }
 
-/** `Link` relations only where they apply (ours: first/prev off page 1, next up to the last page, last off it). */
-function linkHeader(request: SimRequest, page: number, perPage: number, totalPages: number): string | undefined {
-  const relations: [string, number][] = [];
-  if (page > 1) relations.push(['first', 1], ['prev', Math.min(page - 1, totalPages)]);
-  if (page < totalPages) relations.push(['next', page + 1]);
-  if (page !== totalPages) relations.push(['last', totalPages]);
-  if (relations.length === 0) return undefined;
-  return relations.map(([rel, target]) => `<${pageUrl(request, target, perPage)}>; rel="${rel}"`).join(', ');
-}
-
-function pageUrl(request: SimRequest, page: number, perPage: number): string {
+function pageUrl(request: SimRequest, cursor: Record<string, string>): string {
   const query = new URLSearchParams(request.query);
-  query.set('page', String(page));
-  query.set('per_page', String(perPage));
-  return `${request.baseUrl}${request.path}?${query.toString().replaceAll('%2C', ',')}`;
+  for (const name of ['page', 'search_after', 'search_before']) query.delete(name);
+  for (const [name, value] of Object.entries(cursor)) query.set(name, value);
+  const text = query.toString().replaceAll('%2C', ',');
+  return `${request.baseUrl}${request.path}${text ? `?${text}` : ''}`;
 }

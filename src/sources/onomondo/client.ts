@@ -1,6 +1,6 @@
-import type { OnomondoSettings } from '../../config.js';
+import type { OnomondoSettings } from './source.js';
 import type { Clock } from '../../upstream/clock.js';
-import { Upstream, type HttpPolicy, type Query } from '../../upstream/http.js';
+import { Upstream, type CallOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
 import {
   onomondoErrorSchema,
   simSchema,
@@ -10,6 +10,7 @@ import {
   usagePageSchema,
   type OnomondoPagination,
   type OnomondoSim,
+  type OnomondoSimsPage,
   type OnomondoTag,
   type OnomondoTagUsageTotal,
   type OnomondoUsageRecord,
@@ -52,7 +53,7 @@ export interface OnomondoSimFilter {
 export interface OnomondoSimsQuery {
   /** SIMs per page, 1..1000. @default 1000 */
   limit?: number;
-  /** The `nextPage` of the previous page. */
+  /** The `nextPage` of the previous page (the vendor's cursor, or `offset:<n>` where it pages by offset). */
   nextPage?: string;
   filter?: OnomondoSimFilter;
 }
@@ -67,6 +68,8 @@ export interface OnomondoTagSearchQuery {
 /** One page of a cursor-paged collection; `nextPage` is null on the last page. */
 export interface OnomondoCursorPage<T> {
   items: T[];
+  /** Records of the page that failed validation, by their index in the vendor's page. */
+  rejected: readonly RejectedRecord[];
   hasMore: boolean;
   nextPage: string | null;
 }
@@ -74,6 +77,7 @@ export interface OnomondoCursorPage<T> {
 /** One page of an offset-paged collection. */
 export interface OnomondoOffsetPage<T> {
   items: T[];
+  rejected: readonly RejectedRecord[];
   total: number;
   offset: number;
   limit: number;
@@ -81,17 +85,17 @@ export interface OnomondoOffsetPage<T> {
 
 export interface OnomondoClient {
   /** `GET /usage`: usage records of every SIM, in time order. */
-  usage(query?: OnomondoUsageQuery, signal?: AbortSignal): Promise<OnomondoCursorPage<OnomondoUsageRecord>>;
+  usage(query?: OnomondoUsageQuery, call?: CallOptions): Promise<OnomondoCursorPage<OnomondoUsageRecord>>;
   /** `GET /usage/{sim_id}`: usage records of one SIM, by SIM id or ICCID. */
-  simUsage(simIdOrIccid: string, query?: OnomondoSimUsageQuery, signal?: AbortSignal): Promise<OnomondoCursorPage<OnomondoUsageRecord>>;
+  simUsage(simIdOrIccid: string, query?: OnomondoSimUsageQuery, call?: CallOptions): Promise<OnomondoCursorPage<OnomondoUsageRecord>>;
   /** `GET /usage/tag-total/{tag_id}`: bytes and SIM count over the SIMs carrying the tag. */
-  tagUsageTotal(tagId: string, signal?: AbortSignal): Promise<OnomondoTagUsageTotal>;
-  /** `GET /sims`, sorted by id. */
-  listSims(query?: OnomondoSimsQuery, signal?: AbortSignal): Promise<OnomondoCursorPage<OnomondoSim>>;
+  tagUsageTotal(tagId: string, call?: CallOptions): Promise<OnomondoTagUsageTotal>;
+  /** `GET /sims`, sorted by id, in either of the vendor's envelopes. */
+  listSims(query?: OnomondoSimsQuery, call?: CallOptions): Promise<OnomondoCursorPage<OnomondoSim>>;
   /** `GET /sims/{id}`, by SIM id or ICCID. */
-  getSim(simIdOrIccid: string, signal?: AbortSignal): Promise<OnomondoSim>;
+  getSim(simIdOrIccid: string, call?: CallOptions): Promise<OnomondoSim>;
   /** `GET /tags/search/tags`. */
-  searchTags(query?: OnomondoTagSearchQuery, signal?: AbortSignal): Promise<OnomondoOffsetPage<OnomondoTag>>;
+  searchTags(query?: OnomondoTagSearchQuery, call?: CallOptions): Promise<OnomondoOffsetPage<OnomondoTag>>;
   close(): Promise<void>;
 }
 
@@ -107,33 +111,36 @@ export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPol
   });
 
   return {
-    async usage(query = {}, signal) {
-      const { data } = await upstream.get('/usage', { schema: usagePageSchema, query: usageQuery(query), signal });
-      return cursorPage(data.usage, data.pagination);
+    async usage(query = {}, call) {
+      const { data, rejected } = await upstream.get('/usage', { schema: usagePageSchema, query: usageQuery(query), ...call });
+      return cursorPage(data.usage, rejected, data.pagination);
     },
-    async simUsage(simIdOrIccid, query = {}, signal) {
-      const path = `/usage/${encodeURIComponent(simIdOrIccid)}`;
-      const { data } = await upstream.get(path, { schema: usagePageSchema, query: usageQuery(query), signal });
-      return cursorPage(data.usage, data.pagination);
+    async simUsage(simIdOrIccid, query = {}, call) {
+      const { data, rejected } = await upstream.get('/usage/{sim_id}', {
+        schema: usagePageSchema,
+        params: { sim_id: simIdOrIccid },
+        query: usageQuery(query),
+        ...call,
+      });
+      return cursorPage(data.usage, rejected, data.pagination);
     },
-    async tagUsageTotal(tagId, signal) {
-      const path = `/usage/tag-total/${encodeURIComponent(tagId)}`;
-      return (await upstream.get(path, { schema: tagUsageTotalSchema, signal })).data;
+    async tagUsageTotal(tagId, call) {
+      return (await upstream.get('/usage/tag-total/{tag_id}', { schema: tagUsageTotalSchema, params: { tag_id: tagId }, ...call })).data;
     },
-    async listSims(query = {}, signal) {
-      const { data } = await upstream.get('/sims', { schema: simsPageSchema, query: simsQuery(query), signal });
-      return cursorPage(data.sims, data.pagination);
+    async listSims(query = {}, call) {
+      const { data, rejected } = await upstream.get('/sims', { schema: simsPageSchema, query: simsQuery(query), ...call });
+      return simsPage(data, rejected);
     },
-    async getSim(simIdOrIccid, signal) {
-      return (await upstream.get(`/sims/${encodeURIComponent(simIdOrIccid)}`, { schema: simSchema, signal })).data;
+    async getSim(simIdOrIccid, call) {
+      return (await upstream.get('/sims/{sim_id}', { schema: simSchema, params: { sim_id: simIdOrIccid }, ...call })).data;
     },
-    async searchTags(query = {}, signal) {
-      const { data } = await upstream.get('/tags/search/tags', {
+    async searchTags(query = {}, call) {
+      const { data, rejected } = await upstream.get('/tags/search/tags', {
         schema: tagSearchSchema,
         query: { offset: query.offset, limit: query.limit },
-        signal,
+        ...call,
       });
-      return { items: data.result, total: data.total, offset: data.offset, limit: data.limit };
+      return { items: data.result, rejected, total: data.total, offset: data.offset, limit: data.limit };
     },
     close: () => upstream.close(),
   };
@@ -150,13 +157,25 @@ function usageQuery(query: OnomondoUsageQuery): Query {
   };
 }
 
+/** Pages of the offset envelope are continued by a token of ours; the vendor's cursors hold no colon. */
+const OFFSET_TOKEN = /^offset:(\d{1,9})$/;
+
 function simsQuery(query: OnomondoSimsQuery): Query {
   const { online, activated, connector, networkWhitelist } = query.filter ?? {};
+  const offset = OFFSET_TOKEN.exec(query.nextPage ?? '')?.[1];
   return {
     'filter[]': filterValues({ online, activated, connector, network_whitelist: networkWhitelist }),
     limit: query.limit,
-    next_page: query.nextPage,
+    ...(offset === undefined ? { next_page: query.nextPage } : { offset }),
   };
+}
+
+/** Either envelope as one cursor page: the offset envelope's next position becomes an `offset:<n>` token. */
+function simsPage(data: OnomondoSimsPage, rejected: readonly RejectedRecord[]): OnomondoCursorPage<OnomondoSim> {
+  if ('pagination' in data) return cursorPage(data.sims, rejected, data.pagination);
+  const next = data.offset + data.sims.length + rejected.length;
+  const hasMore = data.sims.length + rejected.length > 0 && next < data.total;
+  return { items: data.sims, rejected, hasMore, nextPage: hasMore ? `offset:${next}` : null };
 }
 
 /** `{time: '2024-03', sim_id: undefined}` → `['time:2024-03']`, sent as repeated `filter[]=`. */
@@ -166,6 +185,6 @@ function filterValues(filters: Record<string, string | boolean | undefined>): st
     .map(([key, value]) => `${key}:${String(value)}`);
 }
 
-function cursorPage<T>(items: T[], pagination: OnomondoPagination): OnomondoCursorPage<T> {
-  return { items, hasMore: pagination.has_more, nextPage: pagination.next_page ?? null };
+function cursorPage<T>(items: T[], rejected: readonly RejectedRecord[], pagination: OnomondoPagination): OnomondoCursorPage<T> {
+  return { items, rejected, hasMore: pagination.has_more, nextPage: pagination.next_page ?? null };
 }

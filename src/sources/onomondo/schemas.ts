@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCode, openEnum, tolerantArray } from '../../upstream/tolerant.js';
 
 /** `{"error": "sim_not_found"}`: the body of every Onomondo error. */
 export const onomondoErrorSchema = z.object({ error: z.string() });
@@ -14,10 +15,9 @@ const byteCount = z.number().int().nonnegative();
 const dateTime = z.iso.datetime({ offset: true });
 /** Usage times are UTC without a zone marker: `2024-03-01 13:05:59`. */
 const usageTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expected "YYYY-MM-DD HH:mm:ss"');
-const countryCode = z.string().regex(/^[a-z]{2}$/, 'expected a lower-case ISO 3166-1 alpha-2 code');
 
-export const networkTypeSchema = z.enum(['2G', '3G', '4G', '5G']);
-export type OnomondoNetworkType = z.infer<typeof networkTypeSchema>;
+export const NETWORK_TYPES = ['2G', '3G', '4G', '5G'] as const;
+export type OnomondoNetworkType = (typeof NETWORK_TYPES)[number];
 
 export const usageRecordSchema = z.object({
   time: usageTime,
@@ -26,15 +26,18 @@ export const usageRecordSchema = z.object({
   iccid: z.string(),
   session_id: z.guid(),
   bytes: byteCount,
+  /** Lower case on the wire (`dk`); upper case once read. */
   country_code: countryCode,
-  network_type: networkTypeSchema,
+  network_type: openEnum(NETWORK_TYPES),
   network: z.object({ mcc: z.string(), mnc: z.string() }),
 });
-export type OnomondoUsageRecord = z.infer<typeof usageRecordSchema>;
+export type OnomondoUsageRecord = z.output<typeof usageRecordSchema>;
+/** A usage record as the vendor writes it (what the simulator serves). */
+export type OnomondoUsageRecordWire = z.input<typeof usageRecordSchema>;
 
 export const usagePageSchema = z.object({
   pagination: paginationSchema,
-  usage: z.array(usageRecordSchema),
+  usage: tolerantArray('usage', usageRecordSchema),
 });
 export type OnomondoUsagePage = z.infer<typeof usagePageSchema>;
 
@@ -42,7 +45,11 @@ export const tagSchema = z.object({
   id: z.guid(),
   name: z.string(),
   can_write: z.boolean(),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected "#rrggbb"'),
+  /** Null where the tag has no colour. */
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'expected "#rrggbb"')
+    .nullable(),
 });
 export type OnomondoTag = z.infer<typeof tagSchema>;
 
@@ -56,6 +63,7 @@ export type OnomondoTagUsageTotal = z.infer<typeof tagUsageTotalSchema>;
 export const simNetworkSchema = z.object({
   name: z.string().nullable(),
   country: z.string().nullable(),
+  /** Upper case on the wire (`NO`), unlike usage records; upper case once read. */
   country_code: countryCode.nullable(),
   mcc: z.string().nullable(),
   mnc: z.string().nullable(),
@@ -104,17 +112,29 @@ export const simSchema = z.object({
 });
 export type OnomondoSim = z.infer<typeof simSchema>;
 
-export const simsPageSchema = z.object({
-  pagination: paginationSchema,
-  sims: z.array(simSchema),
-});
-export type OnomondoSimsPage = z.infer<typeof simsPageSchema>;
+const simList = tolerantArray('sims', simSchema);
+
+/**
+ * `GET /sims` has two envelopes in the wild: cursor paging (`{pagination, sims}`, live-tested clients) and the doc's
+ * older offset paging (`{count, limit, offset, total, sims}`). Both are read.
+ */
+export const simsPageSchema = z.union([
+  z.object({ pagination: paginationSchema, sims: simList }),
+  z.object({
+    count: z.number().int().nonnegative(),
+    limit: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    sims: simList,
+  }),
+]);
+export type OnomondoSimsPage = z.output<typeof simsPageSchema>;
 
 export const tagSearchSchema = z.object({
   count: z.number().int().nonnegative(),
   limit: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
-  result: z.array(tagSchema),
+  result: tolerantArray('result', tagSchema),
 });
 export type OnomondoTagSearch = z.infer<typeof tagSearchSchema>;

@@ -6,7 +6,7 @@ import type {
   OnomondoSimNetwork,
   OnomondoTag,
   OnomondoTechnologies,
-  OnomondoUsageRecord,
+  OnomondoUsageRecordWire,
 } from './schemas.js';
 
 const SEED = 0x0a0a_2024;
@@ -24,13 +24,13 @@ export interface OnomondoSeed {
   /** Sorted by id. */
   sims: OnomondoSim[];
   /** Every usage record in wire order: time, then SIM id, then session id. */
-  usage: OnomondoUsageRecord[];
+  usage: OnomondoUsageRecordWire[];
   simById: ReadonlyMap<string, OnomondoSim>;
   simByIccid: ReadonlyMap<string, OnomondoSim>;
   /** Each SIM's records, in wire order; SIMs without usage are absent. */
-  usageBySim: ReadonlyMap<string, OnomondoUsageRecord[]>;
+  usageBySim: ReadonlyMap<string, OnomondoUsageRecordWire[]>;
   /** Each country's records, in wire order. */
-  usageByCountry: ReadonlyMap<string, OnomondoUsageRecord[]>;
+  usageByCountry: ReadonlyMap<string, OnomondoUsageRecordWire[]>;
   /** Over all records of the SIMs carrying the tag; every tag is present. */
   tagTotals: ReadonlyMap<string, { bytes: number; sims: number }>;
 }
@@ -130,7 +130,7 @@ interface SimDraft {
 }
 
 /** Wire order of usage records; the tie-breakers keep it deterministic. */
-export function compareUsage(a: OnomondoUsageRecord, b: OnomondoUsageRecord): number {
+export function compareUsage(a: OnomondoUsageRecordWire, b: OnomondoUsageRecordWire): number {
   return (
     compareText(a.time, b.time) ||
     compareText(a.sim_id, b.sim_id) ||
@@ -172,9 +172,15 @@ export function seedOnomondo(today?: string): OnomondoSeed {
   };
 }
 
+/** Every seventh tag has no colour, as real tags may not. */
 function drawTags(random: SeededRandom): OnomondoTag[] {
   return TAG_NAMES.slice(0, ONOMONDO_TAG_COUNT)
-    .map((name) => ({ id: random.uuid(), name, can_write: random.chance(0.7), color: `#${random.string(6, '0123456789abcdef')}` }))
+    .map((name, index) => {
+      const id = random.uuid();
+      const canWrite = random.chance(0.7);
+      const color = `#${random.string(6, '0123456789abcdef')}`;
+      return { id, name, can_write: canWrite, color: index % 7 === 3 ? null : color };
+    })
     .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
 }
 
@@ -245,13 +251,13 @@ function pickProfile(random: SeededRandom): Profile {
 }
 
 /** Sessions are reported in 1–3 records a few minutes apart, so hourly grouping has something to sum. */
-function drawUsage(random: SeededRandom, draft: SimDraft, anchor: Date): OnomondoUsageRecord[] {
+function drawUsage(random: SeededRandom, draft: SimDraft, anchor: Date): OnomondoUsageRecordWire[] {
   if (!draft.activated) return [];
   const windowStart = addDays(anchor, 1 - ONOMONDO_USAGE_DAYS).getTime();
   const windowEnd = addDays(anchor, 1).getTime();
   const [minSessions, maxSessions] = draft.profile.sessionsPerDay;
   const sessionsPerDay = minSessions + random.next() * (maxSessions - minSessions);
-  const records: OnomondoUsageRecord[] = [];
+  const records: OnomondoUsageRecordWire[] = [];
   for (let day = draft.firstDay; day < ONOMONDO_USAGE_DAYS; day++) {
     const sessions = [0, 1, 2, 3].filter(() => random.chance(sessionsPerDay / 4)).length;
     for (let session = 0; session < sessions; session++) {
@@ -263,13 +269,13 @@ function drawUsage(random: SeededRandom, draft: SimDraft, anchor: Date): Onomond
 }
 
 /** One session's records; a session running past the end of the window is cut off there. */
-function drawSession(random: SeededRandom, draft: SimDraft, startMs: number, windowEndMs: number): OnomondoUsageRecord[] {
+function drawSession(random: SeededRandom, draft: SimDraft, startMs: number, windowEndMs: number): OnomondoUsageRecordWire[] {
   const country = draft.roaming && random.chance(0.15) ? draft.roaming : draft.home;
   const operator = random.pick(country.operators);
   const networkType = random.pick(draft.networkTypes);
   const sessionId = random.uuid();
   const [minBytes, maxBytes] = draft.profile.bytes;
-  const records: OnomondoUsageRecord[] = [];
+  const records: OnomondoUsageRecordWire[] = [];
   let timeMs = startMs;
   for (let chunk = random.int(1, 3); chunk > 0 && timeMs < windowEndMs; chunk--) {
     records.push({
@@ -288,7 +294,7 @@ function drawSession(random: SeededRandom, draft: SimDraft, startMs: number, win
   return records;
 }
 
-function toSim(random: SeededRandom, draft: SimDraft, usage: OnomondoUsageRecord[], anchor: Date): OnomondoSim {
+function toSim(random: SeededRandom, draft: SimDraft, usage: OnomondoUsageRecordWire[], anchor: Date): OnomondoSim {
   const last = usage.at(-1);
   const lastCameOnlineAt = last ? `${last.time.replace(' ', 'T')}.000Z` : null;
   const online = last !== undefined && random.chance(0.45);
@@ -316,13 +322,14 @@ function toSim(random: SeededRandom, draft: SimDraft, usage: OnomondoUsageRecord
   };
 }
 
-function networkOf(record: OnomondoUsageRecord): OnomondoSimNetwork {
+function networkOf(record: OnomondoUsageRecordWire): OnomondoSimNetwork {
   const country = COUNTRIES.find((candidate) => candidate.code === record.country_code);
   const operator = country?.operators.find((candidate) => candidate.mcc === record.network.mcc && candidate.mnc === record.network.mnc);
   return {
     name: operator?.name ?? null,
     country: country?.name ?? null,
-    country_code: record.country_code,
+    // Upper case, as a recorded `GET /sims/{iccid}` answer has it (usage records write it lower case).
+    country_code: record.country_code.toUpperCase(),
     mcc: record.network.mcc,
     mnc: record.network.mnc,
   };
@@ -343,7 +350,7 @@ function drawDataLimit(random: SeededRandom, monthUsage: number, anchor: Date): 
 function totalsByTag(
   tags: OnomondoTag[],
   sims: OnomondoSim[],
-  usageBySim: ReadonlyMap<string, OnomondoUsageRecord[]>,
+  usageBySim: ReadonlyMap<string, OnomondoUsageRecordWire[]>,
 ): Map<string, { bytes: number; sims: number }> {
   const totals = new Map(tags.map((tag) => [tag.id, { bytes: 0, sims: 0 }]));
   for (const sim of sims) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { OnomondoSettings } from '../../config.js';
+import type { OnomondoSettings } from './source.js';
 import { Simulator, type Route, type SimRequest, type SimResponse, type VendorProfile } from '../../simulator/server.js';
-import type { OnomondoSim, OnomondoUsageRecord } from './schemas.js';
+import type { OnomondoSim, OnomondoUsageRecordWire } from './schemas.js';
 import { compareUsage, seedOnomondo, type OnomondoSeed } from './seed.js';
 
 /** The API key the simulator accepts, raw or as `Bearer <key>`. */
@@ -45,6 +45,10 @@ const onomondoProfile: VendorProfile = {
       'x-ratelimit-reset': String(Math.ceil(state.resetAt / 1000)),
     }),
   },
+  variants: {
+    // Live-tested clients page `/sims` by cursor; the doc's older sample is an offset envelope. Both are seen.
+    simsEnvelope: ['cursor', 'offset'],
+  },
 };
 
 /**
@@ -54,7 +58,9 @@ const onomondoProfile: VendorProfile = {
  * grouping). Repeating the query with a cursor is optional, but a different one is `400 invalid_next_page`.
  * With both `next_page` and `offset`, the cursor sets the start and `offset` skips on from there.
  */
-export function createOnomondoSimulator(options: { today?: string; latencyMs?: number; rateLimit?: number } = {}): Simulator {
+export function createOnomondoSimulator(
+  options: { today?: string; latencyMs?: number; rateLimit?: number; variants?: Record<string, string> } = {},
+): Simulator {
   const seed = seedOnomondo(options.today);
   const usage = createMemo(MEMO_SIZE);
   const routes: Route[] = [
@@ -65,7 +71,7 @@ export function createOnomondoSimulator(options: { today?: string; latencyMs?: n
     get('/sims/:simId', (request) => ({ status: 200, body: findSim(seed, request.params.simId) })),
     get('/tags/search/tags', (request) => tagSearch(request, seed)),
   ];
-  return new Simulator(onomondoProfile, routes, { latencyMs: options.latencyMs, rateLimit: options.rateLimit });
+  return new Simulator(onomondoProfile, routes, { latencyMs: options.latencyMs, rateLimit: options.rateLimit, variants: options.variants });
 }
 
 function get(path: string, handle: (request: SimRequest) => SimResponse): Route {
@@ -97,7 +103,7 @@ interface UsageFilter {
   country_code?: string;
 }
 
-type Memo = (key: string, select: () => OnomondoUsageRecord[]) => OnomondoUsageRecord[];
+type Memo = (key: string, select: () => OnomondoUsageRecordWire[]) => OnomondoUsageRecordWire[];
 
 function usagePage(request: SimRequest, seed: OnomondoSeed, memo: Memo, sim: OnomondoSim | undefined): SimResponse {
   const scope = sim ? `usage/${sim.id}` : 'usage';
@@ -133,7 +139,7 @@ function isTimeFilter(value: string): boolean {
 }
 
 /** Starts from the smallest precomputed index that fits, then narrows the time range by binary search. */
-function selectUsage(seed: OnomondoSeed, filter: UsageFilter, sim: OnomondoSim | undefined): OnomondoUsageRecord[] {
+function selectUsage(seed: OnomondoSeed, filter: UsageFilter, sim: OnomondoSim | undefined): OnomondoUsageRecordWire[] {
   const simId = sim?.id ?? filter.sim_id;
   const base =
     simId !== undefined
@@ -147,11 +153,11 @@ function selectUsage(seed: OnomondoSeed, filter: UsageFilter, sim: OnomondoSim |
 }
 
 /** Records whose time starts with `prefix`; `~` sorts after every character of a usage time. */
-function timeSlice(records: OnomondoUsageRecord[], prefix: string): OnomondoUsageRecord[] {
+function timeSlice(records: OnomondoUsageRecordWire[], prefix: string): OnomondoUsageRecordWire[] {
   return records.slice(lowerBound(records, prefix), lowerBound(records, `${prefix}~`));
 }
 
-function lowerBound(records: OnomondoUsageRecord[], time: string): number {
+function lowerBound(records: OnomondoUsageRecordWire[], time: string): number {
   let low = 0;
   let high = records.length;
   while (low < high) {
@@ -163,8 +169,8 @@ function lowerBound(records: OnomondoUsageRecord[], time: string): number {
 }
 
 /** Sums records of one SIM, country and network in the same hour into the first one, stamped with the hour. */
-function groupByHour(records: readonly OnomondoUsageRecord[]): OnomondoUsageRecord[] {
-  const groups = new Map<string, OnomondoUsageRecord>();
+function groupByHour(records: readonly OnomondoUsageRecordWire[]): OnomondoUsageRecordWire[] {
+  const groups = new Map<string, OnomondoUsageRecordWire>();
   for (const record of records) {
     const hour = record.time.slice(0, 13);
     const key = `${record.sim_id}|${record.country_code}|${record.network.mcc}|${record.network.mnc}|${hour}`;
@@ -192,7 +198,10 @@ interface SimFilter {
 }
 
 function simsPage(request: SimRequest, seed: OnomondoSeed): SimResponse {
-  const paging = readCursorPaging(request.query, 'sims', parseSimFilters, false);
+  const offsetEnvelope = request.variants['simsEnvelope'] === 'offset';
+  const paging = offsetEnvelope
+    ? { filter: parseSimFilters(filterParams(request.query)), start: readOffset(request.query), limit: readLimit(request.query, MAX_LIMIT) }
+    : readCursorPaging(request.query, 'sims', parseSimFilters, false);
   const { online, activated, connector, network_whitelist } = paging.filter;
   const sims = seed.sims.filter(
     (sim) =>
@@ -201,6 +210,10 @@ function simsPage(request: SimRequest, seed: OnomondoSeed): SimResponse {
       (connector === undefined || sim.connector === connector) &&
       (network_whitelist === undefined || sim.network_whitelist === network_whitelist),
   );
+  if (!('query' in paging)) {
+    const items = sims.slice(paging.start, paging.start + paging.limit);
+    return { status: 200, body: { count: items.length, limit: paging.limit, offset: paging.start, total: sims.length, sims: items } };
+  }
   const { pagination, items } = cursorPage(sims, paging, 'sims');
   return { status: 200, body: { pagination, sims: items } };
 }
@@ -341,7 +354,7 @@ function readOffset(params: URLSearchParams): number {
 
 /** Remembers the last few selections, so walking a large grouped result page by page stays linear. */
 function createMemo(size: number): Memo {
-  const entries = new Map<string, OnomondoUsageRecord[]>();
+  const entries = new Map<string, OnomondoUsageRecordWire[]>();
   return (key, select) => {
     const known = entries.get(key);
     if (known) return known;

@@ -1,7 +1,7 @@
-import type { SignicatSettings } from '../../config.js';
+import type { SignicatSettings } from './source.js';
 import { systemClock, type Clock } from '../../upstream/clock.js';
 import { UpstreamBadRequestError, UpstreamUnauthorizedError } from '../../upstream/errors.js';
-import { Upstream, type Credentials, type HttpPolicy } from '../../upstream/http.js';
+import { Upstream, type CallOptions, type Credentials, type HttpPolicy, type RejectedRecord } from '../../upstream/http.js';
 import {
   accountListSchema,
   accountSchema,
@@ -43,6 +43,8 @@ export interface SignicatUsageQuery {
 /** One page of usage rows, with the offsets of the neighbouring pages (null where there is none). */
 export interface SignicatUsagePage {
   items: SignicatUsageItem[];
+  /** Rows of the page that failed validation, by their index in the vendor's page. */
+  rejected: readonly RejectedRecord[];
   previousOffset: number | null;
   nextOffset: number | null;
 }
@@ -58,25 +60,26 @@ export interface SignicatPageQuery {
 /** One page of an Account Management list; `nextPage` is the vendor's opaque token, null on the last page. */
 export interface SignicatList<T> {
   items: T[];
+  rejected: readonly RejectedRecord[];
   nextPage: string | null;
 }
 
 export interface SignicatClient {
   /** `GET {usagePath}`: usage rows of an organisation or an account. */
-  usage(scope: SignicatUsageScope, query?: SignicatUsageQuery, signal?: AbortSignal): Promise<SignicatUsagePage>;
+  usage(scope: SignicatUsageScope, query?: SignicatUsageQuery, call?: CallOptions): Promise<SignicatUsagePage>;
   /** `GET /accounts`: every account the client may see. */
-  listAccounts(query?: SignicatPageQuery, signal?: AbortSignal): Promise<SignicatList<SignicatAccount>>;
+  listAccounts(query?: SignicatPageQuery, call?: CallOptions): Promise<SignicatList<SignicatAccount>>;
   /** `GET /accounts/{accountId}`. */
-  getAccount(accountId: string, signal?: AbortSignal): Promise<SignicatAccount>;
+  getAccount(accountId: string, call?: CallOptions): Promise<SignicatAccount>;
   /** `GET /organizations`: the top-level organisations. */
-  listOrganizations(query?: SignicatPageQuery, signal?: AbortSignal): Promise<SignicatList<SignicatOrganization>>;
+  listOrganizations(query?: SignicatPageQuery, call?: CallOptions): Promise<SignicatList<SignicatOrganization>>;
   /** `GET /organizations/{organizationId}`. */
-  getOrganization(organizationId: string, signal?: AbortSignal): Promise<SignicatOrganization>;
+  getOrganization(organizationId: string, call?: CallOptions): Promise<SignicatOrganization>;
   /** `GET /organizations/{organizationId}/organizations`: direct children. */
   listChildOrganizations(
     organizationId: string,
     query?: SignicatPageQuery,
-    signal?: AbortSignal,
+    call?: CallOptions,
   ): Promise<SignicatList<SignicatOrganization>>;
   /** Closes the connection pools. */
   close(): Promise<void>;
@@ -91,40 +94,53 @@ export function createSignicatClient(settings: SignicatSettings, policy: HttpPol
   const usageApi = new Upstream({ ...common, baseUrl: settings.baseUrl, credentials });
   const accountManagement = new Upstream({ ...common, baseUrl: settings.accountManagementUrl, credentials });
 
-  const accountList = async (path: string, query: SignicatPageQuery, signal?: AbortSignal) => {
-    const { data } = await accountManagement.get(path, { schema: accountListSchema, query: pageQuery(query), signal });
-    return { items: data.data, nextPage: data.next };
+  const accountList = async (query: SignicatPageQuery, call?: CallOptions) => {
+    const { data, rejected } = await accountManagement.get('/accounts', { schema: accountListSchema, query: pageQuery(query), ...call });
+    return { items: data.data, rejected, nextPage: data.next };
   };
-  const organizationList = async (path: string, query: SignicatPageQuery, signal?: AbortSignal) => {
-    const { data } = await accountManagement.get(path, { schema: organizationListSchema, query: pageQuery(query), signal });
-    return { items: data.data, nextPage: data.next };
+  const organizationList = async (
+    template: string,
+    params: Record<string, string>,
+    query: SignicatPageQuery,
+    call?: CallOptions,
+  ): Promise<SignicatList<SignicatOrganization>> => {
+    const { data, rejected } = await accountManagement.get(template, {
+      schema: organizationListSchema,
+      params,
+      query: pageQuery(query),
+      ...call,
+    });
+    return { items: data.data, rejected, nextPage: data.next };
   };
 
   return {
-    async usage(scope, query = {}, signal) {
-      const { data } = await usageApi.get(settings.usagePath, {
+    async usage(scope, query = {}, call) {
+      const { data, rejected } = await usageApi.get(settings.usagePath, {
         schema: usagePageSchema,
         query: { ...query },
         headers: scopeHeader(scope),
-        signal,
+        ...call,
       });
+      const rows = data.data.length + rejected.length;
       return {
         items: data.data,
-        previousOffset: data.previous === null ? null : offsetOf(data.previous),
-        nextOffset: nextOffset(data.next, query.offset ?? 0, data.data.length),
+        rejected,
+        previousOffset: data.previous == null ? null : offsetOf(data.previous),
+        nextOffset: nextOffset(data.next, query.offset ?? 0, rows),
       };
     },
-    listAccounts: (query = {}, signal) => accountList('/accounts', query, signal),
-    async getAccount(accountId, signal) {
-      return (await accountManagement.get(`/accounts/${encodeURIComponent(accountId)}`, { schema: accountSchema, signal })).data;
+    listAccounts: (query = {}, call) => accountList(query, call),
+    async getAccount(accountId, call) {
+      return (await accountManagement.get('/accounts/{account_id}', { schema: accountSchema, params: { account_id: accountId }, ...call }))
+        .data;
     },
-    listOrganizations: (query = {}, signal) => organizationList('/organizations', query, signal),
-    async getOrganization(organizationId, signal) {
-      const path = `/organizations/${encodeURIComponent(organizationId)}`;
-      return (await accountManagement.get(path, { schema: organizationSchema, signal })).data;
+    listOrganizations: (query = {}, call) => organizationList('/organizations', {}, query, call),
+    async getOrganization(organizationId, call) {
+      const params = { organization_id: organizationId };
+      return (await accountManagement.get('/organizations/{organization_id}', { schema: organizationSchema, params, ...call })).data;
     },
-    listChildOrganizations: (organizationId, query = {}, signal) =>
-      organizationList(`/organizations/${encodeURIComponent(organizationId)}/organizations`, query, signal),
+    listChildOrganizations: (organizationId, query = {}, call) =>
+      organizationList('/organizations/{organization_id}/organizations', { organization_id: organizationId }, query, call),
     async close() {
       await Promise.all([tokenEndpoint.close(), usageApi.close(), accountManagement.close()]);
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { openEnum, optionalDateTime, tolerantArray } from '../../upstream/tolerant.js';
 
 const isoDate = z.iso.date();
-const isoDateTime = z.iso.datetime({ offset: true });
 
 /** `POST /auth/open/connect/token` (OAuth 2.0 client credentials). */
 export const tokenResponseSchema = z.object({
@@ -26,23 +26,29 @@ export type SignicatUsagePeriod = z.infer<typeof usagePeriodSchema>;
 export const usageLevelSchema = z.enum(['account', 'organization']);
 export type SignicatUsageLevel = z.infer<typeof usageLevelSchema>;
 
+/** The states the vendor's .NET SDK names; failed usage is reported but not invoiced. */
+export const USAGE_STATES = ['completed', 'started', 'loaded', 'userAborted', 'failed'] as const;
+export type SignicatUsageState = (typeof USAGE_STATES)[number];
+
 export const usageItemSchema = z.object({
-  count: z.number().int().nonnegative(),
-  /** Seen: `"completed"`. */
-  state: z.string(),
+  /** A double in the vendor's SDK, so not necessarily whole. */
+  count: z.number().nonnegative(),
+  state: openEnum(USAGE_STATES),
   period: z.object({ start: isoDate, end: isoDate }),
   /** An SRN such as `srn:sue:1:authbroker:nbid:auth:bidbax`. */
   usageType: z.string(),
-  unitOfMeasure: z.string(),
+  unitOfMeasure: z.string().nullable(),
   invoiced: z.boolean(),
-  productName: z.string(),
+  productName: z.string().nullable(),
   organizationId: z.string(),
-  /** Null on rows aggregated at organisation level. */
+  /** Null on rows aggregated at organisation level, and where the vendor does not say. */
   accountId: z.string().nullable(),
   /** Present only when `includeExternalReference=true`. */
   externalReference: z.string().nullable().optional(),
 });
-export type SignicatUsageItem = z.infer<typeof usageItemSchema>;
+export type SignicatUsageItem = z.output<typeof usageItemSchema>;
+/** A usage row as the vendor writes it (what the simulator serves). */
+export type SignicatUsageItemWire = z.input<typeof usageItemSchema>;
 
 /** A paging link; the client reads its `offset` query parameter, so a link must carry a readable one (or none: 0). */
 const offsetLinkSchema = z.url().refine((link) => /^\d+$/.test(new URL(link).searchParams.get('offset') ?? '0'), {
@@ -50,10 +56,11 @@ const offsetLinkSchema = z.url().refine((link) => /^\d+$/.test(new URL(link).sea
 });
 
 export const usagePageSchema = z.object({
-  previous: offsetLinkSchema.nullable(),
+  /** Null, or absent, on the first page. */
+  previous: offsetLinkSchema.nullable().optional(),
   /** Ours: the vendor's sample shows only `previous`, so a real answer may lack it. */
   next: offsetLinkSchema.nullable().optional(),
-  data: z.array(usageItemSchema),
+  data: tolerantArray('data', usageItemSchema),
 });
 export type SignicatUsagePageBody = z.infer<typeof usagePageSchema>;
 
@@ -65,20 +72,25 @@ export const accountOrganizationSchema = z.object({
   country: z.string(),
 });
 
+export const CLOUDS = ['GCP', 'OTC'] as const;
+
 export const accountSchema = z.object({
   id: z.string(),
   name: z.string(),
-  createdDate: isoDateTime,
-  lastModifiedDate: isoDateTime,
+  /** The vendor's own sample account has `""` here: read as not known. */
+  createdDate: optionalDateTime,
+  lastModifiedDate: optionalDateTime,
   isSandbox: z.boolean(),
   /** Seen: `"EU"`. */
   region: z.string(),
-  cloud: z.enum(['GCP', 'OTC']),
+  cloud: openEnum(CLOUDS),
   enabled: z.boolean(),
   isDeleteProtected: z.boolean(),
   organization: accountOrganizationSchema.nullable(),
 });
-export type SignicatAccount = z.infer<typeof accountSchema>;
+export type SignicatAccount = z.output<typeof accountSchema>;
+/** An account as the vendor writes it (what the simulator serves). */
+export type SignicatAccountWire = z.input<typeof accountSchema>;
 
 export const organizationSchema = z.object({
   id: z.string(),
@@ -90,8 +102,8 @@ export const organizationSchema = z.object({
 export type SignicatOrganization = z.infer<typeof organizationSchema>;
 
 /** Account Management lists: `next` is an opaque page token. */
-export const accountListSchema = z.object({ data: z.array(accountSchema), next: z.string().nullable() });
+export const accountListSchema = z.object({ data: tolerantArray('data', accountSchema), next: z.string().nullable() });
 export type SignicatAccountListBody = z.infer<typeof accountListSchema>;
 
-export const organizationListSchema = z.object({ data: z.array(organizationSchema), next: z.string().nullable() });
+export const organizationListSchema = z.object({ data: tolerantArray('data', organizationSchema), next: z.string().nullable() });
 export type SignicatOrganizationListBody = z.infer<typeof organizationListSchema>;

@@ -1,7 +1,9 @@
 import { SeededRandom, addDays, anchorDay, isoDate } from '../../simulator/random.js';
-import type { SignicatAccount, SignicatOrganization } from './schemas.js';
+import { USAGE_STATES, type SignicatAccountWire, type SignicatOrganization, type SignicatUsageState } from './schemas.js';
 
 const SEED = 0x5161_ca7;
+/** A second stream for usage in states other than completed, so adding them left the rest of the seed as it was. */
+const STATE_SEED = 0x5161_57a7;
 const MONTHS_OF_HISTORY = 24;
 const DAY_MS = 86_400_000;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -28,11 +30,12 @@ export const signicatProducts: readonly SignicatProduct[] = [
   { usageType: 'srn:sue:1:otp:sms:send', productName: 'SMS OTP', unitOfMeasure: 'Messages', dailyVolume: 250 },
 ];
 
-/** Daily counts of one product: of one account, or (with `accountId` null) summed over an organisation's own accounts. */
+/** Daily counts of one product in one state: of one account, or (with `accountId` null) summed over an organisation's own accounts. */
 export interface SignicatUsageSeries {
   organizationId: string;
   accountId: string | null;
   product: SignicatProduct;
+  state: SignicatUsageState;
   externalReference: string | null;
   /** Count per day; index 0 is the seed's `firstDay`. */
   counts: Uint32Array;
@@ -49,18 +52,18 @@ export interface SignicatSeed {
   /** Top-level organisations first, then children; each group by id. */
   organizations: SignicatOrganization[];
   /** By id. */
-  accounts: SignicatAccount[];
-  /** Every account's series, by account id then usage type. */
+  accounts: SignicatAccountWire[];
+  /** Every account's series, by account id, usage type and state. */
   accountSeries: SignicatUsageSeries[];
   organizationById: ReadonlyMap<string, SignicatOrganization>;
-  accountById: ReadonlyMap<string, SignicatAccount>;
+  accountById: ReadonlyMap<string, SignicatAccountWire>;
   /** Direct children of an organisation, by id; top-level organisations under the key `null`. */
   childOrganizations: ReadonlyMap<string | null, SignicatOrganization[]>;
   /** An organisation's own accounts, by id. */
-  organizationAccounts: ReadonlyMap<string, SignicatAccount[]>;
-  /** An account's series, by usage type. */
+  organizationAccounts: ReadonlyMap<string, SignicatAccountWire[]>;
+  /** An account's series, by usage type and state. */
   accountUsage: ReadonlyMap<string, SignicatUsageSeries[]>;
-  /** An organisation's series summed over its own accounts (not its children's), by usage type. */
+  /** An organisation's series summed over its own accounts (not its children's), by usage type and state. */
   organizationUsage: ReadonlyMap<string, SignicatUsageSeries[]>;
 }
 
@@ -101,12 +104,21 @@ export function seedSignicat(today?: string): SignicatSeed {
 
   const entities = seedOrganizations(random);
   const organizations = entities.map((entity) => entity.organization);
-  const organizationAccounts = new Map<string, SignicatAccount[]>();
+  const organizationAccounts = new Map<string, SignicatAccountWire[]>();
   const accountUsage = new Map<string, SignicatUsageSeries[]>();
+  const stateRandom = new SeededRandom(STATE_SEED);
+  let created = 0;
   for (const { organization, entityLegalName } of entities) {
-    const accounts = Array.from({ length: random.int(2, 5) }, () => seedAccount(random, organization, entityLegalName, first));
+    const accounts = Array.from({ length: random.int(2, 5) }, () => {
+      const account = seedAccount(random, organization, entityLegalName, first);
+      // Every sixth account carries the vendor's own sample's empty dates.
+      return created++ % 6 === 2 ? { ...account, createdDate: '', lastModifiedDate: '' } : account;
+    });
     organizationAccounts.set(organization.id, accounts.sort(byId));
-    for (const account of accounts) accountUsage.set(account.id, seedAccountSeries(random, organization.id, account, first, dayCount));
+    for (const account of accounts) {
+      const completed = seedAccountSeries(random, organization.id, account, first, dayCount);
+      accountUsage.set(account.id, withOtherStates(stateRandom, completed));
+    }
   }
   const accounts = [...organizationAccounts.values()].flat().sort(byId);
   return {
@@ -163,7 +175,12 @@ function seedOrganizations(random: SeededRandom): SeededOrganization[] {
   return [...parents.sort(byOrganizationId), ...children.sort(byOrganizationId)];
 }
 
-function seedAccount(random: SeededRandom, organization: SignicatOrganization, entityLegalName: string, firstDay: Date): SignicatAccount {
+function seedAccount(
+  random: SeededRandom,
+  organization: SignicatOrganization,
+  entityLegalName: string,
+  firstDay: Date,
+): SignicatAccountWire {
   const isSandbox = random.chance(0.25);
   const created = addDays(firstDay, -random.int(30, 900));
   const createdDate = new Date(created.getTime() + random.int(0, DAY_MS - 1));
@@ -192,7 +209,7 @@ function seedAccount(random: SeededRandom, organization: SignicatOrganization, e
 function seedAccountSeries(
   random: SeededRandom,
   organizationId: string,
-  account: SignicatAccount,
+  account: SignicatAccountWire,
   firstDay: Date,
   dayCount: number,
 ): SignicatUsageSeries[] {
@@ -214,6 +231,7 @@ function seedAccountSeries(
         organizationId,
         accountId: account.id,
         product,
+        state: 'completed' as const,
         externalReference: random.chance(0.5) ? `PO-${random.digits(6)}` : null,
         counts,
         cumulative: cumulativeOf(counts),
@@ -222,19 +240,59 @@ function seedAccountSeries(
     .sort((a, b) => compareText(a.product.usageType, b.product.usageType));
 }
 
+/**
+ * Usage in states other than completed: which share of a series has any (`seriesChance`), on which days
+ * (`dayChance`, or only the last days), and how much of the completed volume it amounts to.
+ */
+const OTHER_STATES: readonly {
+  state: SignicatUsageState;
+  seriesChance: number;
+  share: number;
+  dayChance: number;
+  lastDays?: number;
+  authOnly?: boolean;
+}[] = [
+  // Transactions still in progress: only in the last two days.
+  { state: 'started', seriesChance: 0.3, share: 0.02, dayChance: 1, lastDays: 2 },
+  { state: 'loaded', seriesChance: 0.3, share: 0.01, dayChance: 1, lastDays: 2 },
+  { state: 'userAborted', seriesChance: 0.3, share: 0.04, dayChance: 0.03, authOnly: true },
+  // Reported but not invoiced.
+  { state: 'failed', seriesChance: 0.3, share: 0.02, dayChance: 0.02 },
+];
+
+/** Each completed series followed by its series in the other states, in the vendor's state order. */
+function withOtherStates(random: SeededRandom, completed: readonly SignicatUsageSeries[]): SignicatUsageSeries[] {
+  return completed.flatMap((series) => {
+    const others = OTHER_STATES.filter((other) => !other.authOnly || series.product.unitOfMeasure === 'Authentications').flatMap(
+      (other) => {
+        if (!random.chance(other.seriesChance)) return [];
+        const counts = new Uint32Array(series.counts.length);
+        const firstDay = other.lastDays === undefined ? 0 : series.counts.length - other.lastDays;
+        for (let day = firstDay; day < counts.length; day++) {
+          if (random.chance(other.dayChance)) counts[day] = Math.round((series.counts[day] ?? 0) * other.share * (0.5 + random.next()));
+        }
+        return counts.some((count) => count > 0) ? [{ ...series, state: other.state, counts, cumulative: cumulativeOf(counts) }] : [];
+      },
+    );
+    return [series, ...others].sort((a, b) => USAGE_STATES.indexOf(a.state) - USAGE_STATES.indexOf(b.state));
+  });
+}
+
 function sumByProduct(organizationId: string, series: readonly SignicatUsageSeries[], dayCount: number): SignicatUsageSeries[] {
-  const totals = new Map<string, { product: SignicatProduct; counts: Uint32Array }>();
-  for (const { product, counts } of series) {
-    const total = totals.get(product.usageType) ?? { product, counts: new Uint32Array(dayCount) };
+  const totals = new Map<string, { product: SignicatProduct; state: SignicatUsageState; counts: Uint32Array }>();
+  for (const { product, state, counts } of series) {
+    const key = `${product.usageType}|${state}`;
+    const total = totals.get(key) ?? { product, state, counts: new Uint32Array(dayCount) };
     for (let day = 0; day < dayCount; day++) total.counts[day] = (total.counts[day] ?? 0) + (counts[day] ?? 0);
-    totals.set(product.usageType, total);
+    totals.set(key, total);
   }
   return [...totals.values()]
-    .sort((a, b) => compareText(a.product.usageType, b.product.usageType))
-    .map(({ product, counts }) => ({
+    .sort((a, b) => compareText(a.product.usageType, b.product.usageType) || USAGE_STATES.indexOf(a.state) - USAGE_STATES.indexOf(b.state))
+    .map(({ product, state, counts }) => ({
       organizationId,
       accountId: null,
       product,
+      state,
       externalReference: null,
       counts,
       cumulative: cumulativeOf(counts),

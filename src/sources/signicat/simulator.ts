@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
-import type { SignicatSettings } from '../../config.js';
+import type { SignicatSettings } from './source.js';
 import {
   Simulator,
   type RateLimitState,
@@ -27,6 +27,8 @@ export interface SignicatSimulatorOptions {
   latencyMs?: number;
   /** Requests a minute; the vendor publishes no limit, so there is none unless given. */
   rateLimit?: number;
+  /** Wire variants: `firstPagePrevious` (`absent` | `null`), `nextLink` (`present` | `absent`). */
+  variants?: Record<string, string>;
 }
 
 /**
@@ -42,8 +44,14 @@ export function createSignicatSimulator(options: SignicatSimulatorOptions = {}):
       tokens.isValid(bearerToken(request)) ? undefined : unauthorized('missing, unknown or expired bearer token'),
     error: problem,
     ...(options.rateLimit === undefined ? {} : { rateLimit: { limit: options.rateLimit, windowMs: 60_000, headers: rateLimitHeaders } }),
+    variants: {
+      // The doc sample's first page has no `previous` at all; the .NET SDK allows null.
+      firstPagePrevious: ['absent', 'null'],
+      // Ours: the doc sample shows no `next` link; a real answer may lack it.
+      nextLink: ['present', 'absent'],
+    },
   };
-  return new Simulator(profile, signicatRoutes(seed, tokens), { latencyMs: options.latencyMs ?? 0 });
+  return new Simulator(profile, signicatRoutes(seed, tokens), { latencyMs: options.latencyMs ?? 0, variants: options.variants });
 }
 
 /** Settings that point a client at a started simulator, with the demo credentials. */
@@ -144,9 +152,12 @@ function serveUsage(seed: SignicatSeed, request: SimRequest): SimResponse {
   if (!Array.isArray(series)) return series;
 
   const { rows, hasMore } = usageRows(seed, series, query);
+  const firstPage = query.offset === 0;
   return ok({
-    previous: query.offset === 0 ? null : pageLink(request, Math.max(0, query.offset - query.limit)),
-    next: hasMore ? pageLink(request, query.offset + query.limit) : null,
+    ...(firstPage && request.variants['firstPagePrevious'] === 'absent'
+      ? {}
+      : { previous: firstPage ? null : pageLink(request, Math.max(0, query.offset - query.limit)) }),
+    ...(request.variants['nextLink'] === 'absent' ? {} : { next: hasMore ? pageLink(request, query.offset + query.limit) : null }),
     data: rows,
   });
 }

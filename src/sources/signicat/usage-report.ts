@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../../simulator/random.js';
-import { usageLevelSchema, usagePeriodSchema, type SignicatUsageItem, type SignicatUsagePeriod } from './schemas.js';
+import { usageLevelSchema, usagePeriodSchema, type SignicatUsageItemWire, type SignicatUsagePeriod } from './schemas.js';
 import type { SignicatSeed, SignicatUsageSeries } from './seed.js';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +26,7 @@ export const usageQuerySchema = z
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
 export interface UsageRows {
-  rows: SignicatUsageItem[];
+  rows: SignicatUsageItemWire[];
   /** Whether rows follow the returned ones. */
   hasMore: boolean;
 }
@@ -37,7 +37,7 @@ export interface UsageRows {
  */
 export function usageRows(seed: SignicatSeed, series: readonly SignicatUsageSeries[], query: UsageQuery): UsageRows {
   const calendar = seedCalendar(seed);
-  const rows: SignicatUsageItem[] = [];
+  const rows: SignicatUsageItemWire[] = [];
   let skipped = 0;
   for (const [start, end] of periods(calendar, query)) {
     for (const entry of series) {
@@ -102,15 +102,16 @@ function usageItem(
   count: number,
   [start, end]: [number, number],
   query: UsageQuery,
-): SignicatUsageItem {
+): SignicatUsageItemWire {
   const byAccount = query.aggregateByLevel === 'account';
   return {
     count,
-    state: 'completed',
+    state: series.state,
     period: { start: dateOf(calendar, start), end: dateOf(calendar, end) },
     usageType: series.product.usageType,
     unitOfMeasure: series.product.unitOfMeasure,
-    invoiced: end < calendar.currentMonthStart,
+    // Completed usage of past months is invoiced; failed (and unfinished) usage is reported but never invoiced.
+    invoiced: series.state === 'completed' && end < calendar.currentMonthStart,
     productName: series.product.productName,
     organizationId: series.organizationId,
     accountId: byAccount ? series.accountId : null,
