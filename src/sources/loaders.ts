@@ -67,6 +67,8 @@ export function listedRecordsLoader<V>({ listing, complete, fetchOne }: ListedRe
   return new DataLoader<string, V | null>(async (ids) => {
     if (fetchOne && ids.length === 1) return Promise.all(ids.map((id) => fetchOne(id).catch(notFoundAsNull)));
     const found = new Map<string, V | Error>();
+    // A rejected record whose id cannot be read could be any id still missing: those get its error, not a silent null.
+    let unattributed: Error | undefined;
     const missing = () => ids.filter((id) => !found.has(id)).length;
     let from: CursorFrom = null;
     let exhausted = false;
@@ -75,7 +77,8 @@ export function listedRecordsLoader<V>({ listing, complete, fetchOne }: ListedRe
       for (const record of page.items) found.set(listing.key(record), record);
       for (const record of page.rejected) {
         const id = rawId(record.raw);
-        if (id !== undefined) found.set(id, record.error);
+        if (id !== undefined && ids.includes(id)) found.set(id, record.error);
+        else if (id === undefined) unattributed ??= record.error;
       }
       exhausted = page.next === null;
       if (page.next !== null) from = { after: page.next };
@@ -83,7 +86,7 @@ export function listedRecordsLoader<V>({ listing, complete, fetchOne }: ListedRe
     return Promise.all(
       ids.map((id) => {
         const record = found.get(id);
-        if (record !== undefined || (exhausted && complete) || !fetchOne) return record ?? null;
+        if (record !== undefined || (exhausted && complete) || !fetchOne) return record ?? unattributed ?? null;
         return fetchOne(id).catch(notFoundAsNull);
       }),
     );

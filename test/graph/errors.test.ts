@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/simulator/faults.js';
 import { fourmeDemoCredentials } from '../../src/sources/fourme/simulator.js';
 import { onomondoDemoCredentials } from '../../src/sources/onomondo/simulator.js';
+import { seedFourme } from '../../src/sources/fourme/seed.js';
 import { seedSignicat } from '../../src/sources/signicat/seed.js';
 import { signicatDemoCredentials } from '../../src/sources/signicat/simulator.js';
 import type { SourceName } from '../../src/sources/registry.js';
@@ -334,3 +335,25 @@ describe('endpoints beside /graphql', () => {
 
 // An unexpected error (INTERNAL_SERVER_ERROR with a request id) has no honest trigger over HTTP: every failure the
 // simulators can be told to produce is typed, and client mistakes are refused as BAD_USER_INPUT or INVALID_CURSOR.
+
+describe('records the vendor sent malformed, asked for by id', () => {
+  it('a person whose record fails validation is a null node with its own error; the statement and the others stand', async () => {
+    const fourme = seedFourme(TEST_TODAY);
+    const statement = fourme.statements[0]!;
+    graph.simulators.fourme.injectFault({ path: '^/v1/people$', body: 'schema' });
+
+    const answer = await post(`query ($id: ID!) { usageStatement(id: $id) { year billableUsers(first: 3) { nodes { externalId } } } }`, {
+      id: globalId('UsageStatement', String(statement.id)),
+    });
+
+    const nodes = (answer.body.data as { usageStatement: { year: number; billableUsers: { nodes: unknown[] } } }).usageStatement;
+    expect(nodes.year).toBe(statement.year);
+    expect(nodes.billableUsers.nodes.filter((node) => node !== null).length).toBeGreaterThan(0);
+    expect(nodes.billableUsers.nodes.filter((node) => node === null).length).toBeGreaterThan(0);
+    for (const error of answer.body.errors ?? []) {
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', source: 'fourme', recordPath: 'people[0]', fieldPath: 'id' });
+      expect(error.path?.slice(0, 3)).toEqual(['usageStatement', 'billableUsers', 'nodes']);
+    }
+    expectNothingLeaked(answer.text);
+  });
+});

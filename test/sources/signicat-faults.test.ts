@@ -16,7 +16,8 @@ import { TODAY, useSignicat, TOKEN_PATH, requestsTo } from '../support/signicat.
 const seed = seedSignicat(TODAY);
 const accountId = seed.accounts[0]?.id ?? '';
 
-const signicat = useSignicat({ deadlineMs: 250 });
+// Long enough for three quick attempts on a loaded machine, short enough for the deadline case to stay quick.
+const signicat = useSignicat({ deadlineMs: 1000 });
 
 const usageRequests = () => requestsTo(signicat.simulator, 'GET', '/usage/transactions');
 
@@ -53,7 +54,7 @@ describe('signicat faults', () => {
     },
     {
       name: 'an answer past the deadline',
-      fault: { delayMs: 450, count: 1 },
+      fault: { delayMs: 1500, count: 1 },
       errorClass: UpstreamTimeoutError,
       code: 'UPSTREAM_TIMEOUT',
       requests: 1,
