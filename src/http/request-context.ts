@@ -24,9 +24,11 @@ export interface RequestContext {
    */
   signal: AbortSignal;
   principal: Principal;
+  /** Who to count the request against: the token's subject, or the remote address of an anonymous caller. */
+  client: string;
 }
 
-interface RequestState extends Omit<RequestContext, 'principal'> {
+interface RequestState extends Omit<RequestContext, 'principal' | 'client'> {
   principal: Principal | undefined;
   /** Read while the socket is open: a client that disconnected has none any more. */
   remoteAddress: string | undefined;
@@ -48,7 +50,7 @@ export function requestContextOf(request: Request): RequestContext {
   const state = states.get(request);
   if (state?.principal === undefined) throw new Error('no authenticated request: useRequestContext and useAuthentication must run first');
   const { requestId, log, meter, signal, principal } = state;
-  return { requestId, log, meter, signal, principal };
+  return { requestId, log, meter, signal, principal, client: clientOf(state, undefined) };
 }
 
 /** The request's logger, for hooks that run before (or without) a GraphQL context. */
@@ -96,7 +98,6 @@ export function useRequestContext(options: RequestContextOptions): Plugin {
       const state = states.get(request) ?? createState(request, options);
       state.settle();
       response.headers.set('x-request-id', state.requestId);
-      const remoteAddress = state.remoteAddress ?? remoteAddressOf(serverContext);
       const url = new URL(request.url);
       state.log.info(
         {
@@ -106,7 +107,7 @@ export function useRequestContext(options: RequestContextOptions): Plugin {
           status: response.status,
           durationMs: Math.round((performance.now() - state.startedAt) * 10) / 10,
           upstreamCalls: state.meter.upstreamCalls,
-          client: state.principal && !state.principal.anonymous ? state.principal.subject : (remoteAddress ?? 'unknown'),
+          client: clientOf(state, serverContext),
           ...(state.signal.aborted ? { aborted: abortReason(state.signal) } : {}),
         },
         'request',
@@ -150,6 +151,11 @@ function createState(request: Request, { log: parent, operationTimeoutMs }: Requ
       request.signal.removeEventListener('abort', onDisconnect);
     },
   };
+}
+
+function clientOf(state: RequestState, serverContext: unknown): string {
+  if (state.principal && !state.principal.anonymous) return state.principal.subject;
+  return state.remoteAddress ?? remoteAddressOf(serverContext) ?? 'unknown';
 }
 
 /** The client's address under Node's HTTP server (undefined for `app.fetch` calls). */
