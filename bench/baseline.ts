@@ -14,7 +14,9 @@ import { createSignicatClient, type SignicatClient, type SignicatList } from '..
 import { signicatSimulatedSettings } from '../src/sources/signicat/simulator.js';
 import { defaultHttpPolicy } from '../src/upstream/http.js';
 import {
+  DASHBOARD_STATEMENTS,
   LIMITS,
+  STATEMENTS_COUNT,
   PAGING,
   calendar,
   monthUsage,
@@ -59,7 +61,7 @@ export function createBaselines(seeds: Seeds, clients: Clients): Record<Operatio
   return {
     dashboard: { steps: 1, run: () => dashboard(seeds, clients) },
     sims100: { steps: 1, run: () => sims100(seeds, clients) },
-    statements: { steps: 1, run: () => statementsWithPeople(clients.fourme, 24) },
+    statements: { steps: 1, run: () => statementsWithPeople(clients.fourme, STATEMENTS_COUNT) },
     paging: { steps: PAGING.forward + PAGING.backward, run: (step) => usagePage(seeds, clients, step) },
     nodes: { steps: 1, run: () => nodes(seeds, clients) },
   };
@@ -127,7 +129,7 @@ async function dashboard(seeds: Seeds, { signicat, onomondo, fourme }: Clients):
   })();
   const accounts = allPages((page) => signicat.listAccounts({ limit: LIMITS.signicatListPage, page }));
   const sims = onomondo.listSims({ limit: 50 });
-  const statements = statementsWithPeople(fourme, 12);
+  const statements = statementsWithPeople(fourme, DASHBOARD_STATEMENTS);
 
   const [{ top, perTree }, accountList, simPage, statementDigest] = await Promise.all([identity, accounts, sims, statements]);
   const treeIds = new Set(perTree.flatMap(({ organization, children }) => [organization.id, ...children.map((child) => child.id)]));

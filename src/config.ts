@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RateLimit } from './budgets/budget.js';
 import type { TtlPolicy } from './cache/ttl.js';
 import { env as variable } from './env.js';
+import type { CostLimits } from './limits/operation-cost.js';
 import { LOG_LEVELS, type LogSettings } from './log.js';
 import { sourceDefinitions, sourceNames, type SourceName, type SourceSettings } from './sources/registry.js';
 import type { SimulatorSettings } from './sources/source.js';
@@ -53,6 +54,8 @@ export interface Config {
   maxConcurrentOperations: number;
   http: HttpPolicy;
   paging: { defaultSize: number; maxSize: number };
+  /** What one operation may cost: vendor calls, answer size, list arguments. */
+  costs: CostLimits;
   /** Signs cursors; replicas share it so a cursor from one works on another. Random per process when unset. */
   cursorSecret: Buffer | undefined;
   /** Each real vendor's settings; a source without settings is served by its simulator, in-process, with demo credentials. */
@@ -155,6 +158,9 @@ const environmentSchema = z
     PAGE_SIZE_DEFAULT: int(20, 1),
     PAGE_SIZE_MAX: int(100, 1),
     CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    MAX_OPERATION_UPSTREAM_CALLS: int(50, 1),
+    MAX_RESULT_OBJECTS: int(50_000, 1),
+    MAX_LIST_ARGUMENT: int(100, 1),
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
@@ -273,6 +279,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       breaker: { failureThreshold: env.UPSTREAM_BREAKER_THRESHOLD, cooldownMs: env.UPSTREAM_BREAKER_COOLDOWN_MS },
     },
     paging: { defaultSize: env.PAGE_SIZE_DEFAULT, maxSize: env.PAGE_SIZE_MAX },
+    costs: {
+      defaultPageSize: env.PAGE_SIZE_DEFAULT,
+      maxUpstreamCalls: env.MAX_OPERATION_UPSTREAM_CALLS,
+      maxResultObjects: env.MAX_RESULT_OBJECTS,
+      maxListLength: env.MAX_LIST_ARGUMENT,
+    },
     cursorSecret: env.CURSOR_SECRET === undefined ? undefined : Buffer.from(env.CURSOR_SECRET, 'utf8'),
     cache: {
       enabled: env.CACHE === 'on',

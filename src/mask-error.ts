@@ -81,8 +81,8 @@ export function useErrorLog(): Plugin {
 export function useNoticeErrors(): Plugin<GraphContext, GraphContext> {
   return {
     onExecutionResult({ result, setResult, context }) {
-      // A document refused before execution (parse, validation, limits) has no graph context, hence no notices.
-      const noticed = (context as Partial<GraphContext>).notices?.errors ?? [];
+      // A document refused before execution never had a graph context.
+      const noticed = context.notices?.errors ?? [];
       if (!result || !('data' in result) || noticed.length === 0) return;
       setResult({ ...result, errors: [...(result.errors ?? []), ...noticed.map(maskError)] });
     },

@@ -6,6 +6,7 @@ import { corsPolicy, useIntrospection } from './http/browser.js';
 import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
 import { useTrustedDocuments, type TrustedDocuments } from './http/trusted-documents.js';
 import { useBodyLimit } from './limits/body-size.js';
+import { useOperationCost } from './limits/operation-cost.js';
 import { useOperationLimits } from './limits/operation-limits.js';
 import type { Logger } from './log.js';
 import { maskError, useErrorLog, useNoticeErrors } from './mask-error.js';
@@ -32,7 +33,8 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
     context: ({ request }) => {
       const requestContext = requestContextOf(request);
       // Upstream calls end when the client leaves or OPERATION_TIMEOUT_MS passes.
-      const graph = createGraphContext(clients, paging, requestContext.requestId, { signal: requestContext.signal });
+      const operation = { paging, maxUpstreamCalls: config.costs.maxUpstreamCalls };
+      const graph = createGraphContext(clients, operation, requestContext.requestId, requestContext.signal);
       return { ...graph, ...requestContext };
     },
     maskedErrors: { maskError },
@@ -46,6 +48,7 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
       useAuthentication(config.auth, log),
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useOperationLimits(config.requestLimits),
+      useOperationCost(config.costs),
       useIntrospection(config.browser.introspection),
       useNoticeErrors(),
       useErrorLog(),

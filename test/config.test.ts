@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         breaker: { failureThreshold: 5, cooldownMs: 10000 },
       },
       paging: { defaultSize: 20, maxSize: 100 },
+      costs: { defaultPageSize: 20, maxUpstreamCalls: 50, maxResultObjects: 50_000, maxListLength: 100 },
       cursorSecret: undefined,
       sources: {},
       cache: {

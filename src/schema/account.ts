@@ -1,3 +1,4 @@
+import { ACCOUNT_PAGE_LIMIT, USAGE_PAGE_LIMIT } from '../sources/signicat/loaders.js';
 import type { SignicatAccount } from '../sources/signicat/schemas.js';
 import { builder } from './builder.js';
 import { IdentityUsageRecord, IdentityUsageRecordConnection, identityUsageArgs, identityUsageQuery } from './identity-usage.js';
@@ -6,6 +7,7 @@ import { Organization } from './organization.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { resolveCursorConnection } from './paging/tokens.js';
+import { batchedPlan, listPlan, sharedWindowsPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
 
 const Cloud = vendorEnum('Cloud', 'The cloud an account’s services run in.', {
@@ -52,6 +54,7 @@ Account.implement({
       type: Organization,
       nullable: true,
       description: 'The organisation that owns the account.',
+      extensions: { plan: batchedPlan('signicat.organization', ACCOUNT_PAGE_LIMIT) },
       resolve: (account) => account.organization?.id ?? null,
     }),
     identityUsage: t.connection(
@@ -61,6 +64,7 @@ Account.implement({
         description:
           'Identity-platform usage of this account, oldest period first. Many accounts of one organisation asked for the same range share the organisation’s pages upstream.',
         args: identityUsageArgs,
+        extensions: { plan: sharedWindowsPlan('signicat.accountUsage', USAGE_PAGE_LIMIT) },
         resolve: (account, args, context) => {
           const query = identityUsageQuery(args);
           return resolveOffsetConnection(
@@ -80,6 +84,7 @@ builder.queryFields((t) => ({
       type: Account,
       nullable: true,
       description: 'Every account the credentials can see.',
+      extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
       resolve: (_root, args, context) =>
         resolveCursorConnection(connectionRequest(args, context.paging, 'Query.accounts', null), context.loaders.signicat.accounts),
     },
@@ -90,6 +95,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One account by id; null when there is none.',
     args: { id: t.arg.globalID({ required: true, description: 'Global id of the account, as its `id` field gives it.' }) },
+    extensions: { plan: batchedPlan('signicat.account', ACCOUNT_PAGE_LIMIT) },
     resolve: (_root, args) => localId(args.id, 'Account'),
   }),
 }));

@@ -4,6 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { CountryCodeResolver, DateResolver, DateTimeResolver, HexColorCodeResolver, SafeIntResolver, UUIDResolver } from 'graphql-scalars';
 import { BadUserInputError } from '../errors.js';
+import type { FieldPlan } from '../limits/cost-plan.js';
 import type { GraphContext } from './context.js';
 import './notices.js';
 
@@ -51,10 +52,18 @@ export const builder = new SchemaBuilder<{
     beforeArgOptions: { description: 'Return items before this cursor, taken from an edge or `pageInfo.startCursor` of the same list.' },
     nodeQueryOptions: {
       description: 'Any object by its global id; null when there is none.',
+      extensions: { plan: { calls: { batched: 'node', batchSize: 100 } } satisfies FieldPlan },
       resolve: (_root, args, _context, info, resolveNode) => resolveNode(nodeId(info.schema, args.id)),
     },
     nodesQueryOptions: {
       description: 'Objects by global id, in the order given; null for each id that has none.',
+      // One load per id, batched per type by each type's loader.
+      extensions: {
+        plan: {
+          calls: { batched: 'node', batchSize: 100, ofItems: true },
+          items: (args) => (Array.isArray(args['ids']) ? args['ids'].length : 0),
+        } satisfies FieldPlan,
+      },
       resolve: (_root, args, _context, info, resolveNodes) => resolveNodes(args.ids.map((id) => nodeId(info.schema, id))),
     },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),

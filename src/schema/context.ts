@@ -1,5 +1,5 @@
+import { OperationBudget } from '../budgets/operation.js';
 import { lazyLoaders, type Clients, type Loaders } from '../sources/registry.js';
-import type { CallOptions } from '../upstream/http.js';
 import { NoticeCollector } from './notices.js';
 import type { Paging } from './paging/args.js';
 
@@ -11,8 +11,23 @@ export interface GraphContext {
   loaders: Loaders;
   /** What the vendors said beside the data (records they sent that failed validation), reported as errors. */
   notices: NoticeCollector;
+  /** The operation's allowance of vendor calls, charged by every call its loaders make. */
+  budget: OperationBudget;
 }
 
-export function createGraphContext(clients: Clients, paging: Paging, requestId: string, call: CallOptions = {}): GraphContext {
-  return { requestId, paging, loaders: lazyLoaders(clients, call), notices: new NoticeCollector() };
+export interface OperationSettings {
+  paging: Paging;
+  /** Vendor calls one operation may make. */
+  maxUpstreamCalls: number;
+}
+
+export function createGraphContext(clients: Clients, settings: OperationSettings, requestId: string, signal?: AbortSignal): GraphContext {
+  const budget = new OperationBudget(settings.maxUpstreamCalls);
+  return {
+    requestId,
+    paging: settings.paging,
+    loaders: lazyLoaders(clients, { signal, budget }),
+    notices: new NoticeCollector(),
+    budget,
+  };
 }

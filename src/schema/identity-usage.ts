@@ -4,6 +4,7 @@ import type { SignicatUsageItem } from '../sources/signicat/schemas.js';
 import { Account } from './account.js';
 import { builder } from './builder.js';
 import { Organization } from './organization.js';
+import { batchedPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
 
 export const IdentityUsagePeriod = builder.enumType('IdentityUsagePeriod', {
@@ -63,6 +64,7 @@ export const IdentityUsageRecord = builder.objectRef<SignicatUsageItem>('Identit
       type: Organization,
       nullable: true,
       description: 'The organisation the usage belongs to.',
+      extensions: { plan: batchedPlan('signicat.organization', 100) },
       resolve: (record) => record.organizationId,
     }),
     organizationExternalId: t.exposeString('organizationId', { description: 'The identity platform’s id of the organisation.' }),
@@ -70,6 +72,7 @@ export const IdentityUsageRecord = builder.objectRef<SignicatUsageItem>('Identit
       type: Account,
       nullable: true,
       description: 'The account the usage belongs to; null when usage is summed per organisation.',
+      extensions: { plan: batchedPlan('signicat.account', 100) },
       resolve: (record) => record.accountId,
     }),
     accountExternalId: t.exposeString('accountId', {

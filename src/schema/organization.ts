@@ -1,4 +1,5 @@
 import { arrayList } from '../sources/lists.js';
+import { ACCOUNT_PAGE_LIMIT, USAGE_PAGE_LIMIT } from '../sources/signicat/loaders.js';
 import type { SignicatOrganization } from '../sources/signicat/schemas.js';
 import { Account, AccountConnection } from './account.js';
 import { builder } from './builder.js';
@@ -13,6 +14,7 @@ import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { resolveCursorConnection } from './paging/tokens.js';
+import { batchedPlan, listPlan, readOncePlan } from './plans.js';
 
 export const Organization = builder.loadableNodeRef('Organization', {
   id: { resolve: (organization: SignicatOrganization) => organization.id },
@@ -39,6 +41,7 @@ Organization.implement({
       type: Organization,
       nullable: true,
       description: 'The organisation this one belongs to; null for a top-level organisation.',
+      extensions: { plan: batchedPlan('signicat.organization', ACCOUNT_PAGE_LIMIT) },
       resolve: (organization) => organization.parentId,
     }),
     children: t.connection(
@@ -46,6 +49,7 @@ Organization.implement({
         type: Organization,
         nullable: true,
         description: 'Organisations directly below this one.',
+        extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
         resolve: (organization, args, context) =>
           resolveCursorConnection(
             connectionRequest(args, context.paging, 'Organization.children', organization.id),
@@ -60,6 +64,7 @@ Organization.implement({
         nullable: true,
         description:
           'Accounts this organisation owns (not those of its children). Read from the account list, once per request for every organisation.',
+        extensions: { plan: readOncePlan('signicat.everyAccount') },
         resolve: async (organization, args, context) => {
           const accounts = await context.loaders.signicat.everyAccount();
           return resolveOffsetConnection(
@@ -80,6 +85,7 @@ Organization.implement({
           level: t.arg({ type: IdentityUsageLevel, description: 'Per account, or summed for the organisation. Default: ACCOUNT.' }),
           includeChildOrganizations: t.arg.boolean({ description: 'Add the usage of every organisation below this one. Default: false.' }),
         },
+        extensions: { plan: listPlan(USAGE_PAGE_LIMIT, { scans: true }) },
         resolve: (organization, args, context) => {
           const query = {
             ...identityUsageQuery(args),
@@ -103,6 +109,7 @@ builder.queryFields((t) => ({
       type: Organization,
       nullable: true,
       description: 'Top-level organisations the credentials can see.',
+      extensions: { plan: listPlan(ACCOUNT_PAGE_LIMIT) },
       resolve: (_root, args, context) =>
         resolveCursorConnection(
           connectionRequest(args, context.paging, 'Query.organizations', null),
@@ -116,6 +123,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One organisation by id; null when there is none.',
     args: { id: t.arg.globalID({ required: true, description: 'Global id of the organisation, as its `id` field gives it.' }) },
+    extensions: { plan: batchedPlan('signicat.organization', ACCOUNT_PAGE_LIMIT) },
     resolve: (_root, args) => localId(args.id, 'Organization'),
   }),
 }));

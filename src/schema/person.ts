@@ -2,6 +2,7 @@ import { BadUserInputError } from '../errors.js';
 import type { FourmePerson, FourmeReference } from '../sources/fourme/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
+import { batchedPlan } from './plans.js';
 
 export const Person = builder.loadableNodeRef('Person', {
   id: { resolve: (person: FourmePerson) => person.id, parse: parsePersonId },
@@ -54,6 +55,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One person by id; null when there is none.',
     args: { id: t.arg.globalID({ required: true, description: 'Global id of the person, as its `id` field gives it.' }) },
+    extensions: { plan: batchedPlan('fourme.person', 100) },
     resolve: (_root, args) => parsePersonId(localId(args.id, 'Person')),
   }),
 }));

@@ -1,10 +1,12 @@
 import { BadUserInputError } from '../errors.js';
 import type { OnomondoUsageFilter } from '../sources/onomondo/client.js';
+import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
 import type { OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
+import { batchedPlan, listPlan } from './plans.js';
 import { Sim } from './sim.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
 
@@ -47,6 +49,7 @@ export const SimUsageRecord = builder.objectRef<OnomondoUsageRecord>('SimUsageRe
       type: Sim,
       nullable: true,
       description: 'The SIM that used the data.',
+      extensions: { plan: batchedPlan('onomondo.sim', PAGE_LIMIT) },
       resolve: (record) => record.sim_id,
     }),
   }),
@@ -106,6 +109,7 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: SimUsageSearch, description: 'Only records matching this filter.' }),
         ...groupByHourArg,
       },
+      extensions: { plan: listPlan(PAGE_LIMIT, { scans: true }) },
       resolve: (_root, args, context) => {
         const simId = args.filter?.sim ? localId(args.filter.sim, 'Sim') : undefined;
         const query = {

@@ -1,10 +1,12 @@
 import { BadUserInputError } from '../errors.js';
+import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
 import type { OnomondoDataLimit, OnomondoSim, OnomondoSimNetwork, OnomondoTechnologies } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { resolveCursorConnection } from './paging/tokens.js';
+import { batchedPlan, listPlan, sharedWindowsPlan } from './plans.js';
 import { SimUsageFilter, SimUsageRecord, SimUsageRecordConnection, groupByHourArg, usageFilter } from './sim-usage.js';
 import { Tag } from './tag.js';
 
@@ -92,6 +94,7 @@ Sim.implement({
         nullable: true,
         description: 'Data this SIM used, oldest first.',
         args: { filter: t.arg({ type: SimUsageFilter, description: 'Only records matching this filter.' }), ...groupByHourArg },
+        extensions: { plan: sharedWindowsPlan('onomondo.simUsage', PAGE_LIMIT) },
         resolve: (sim, args, context) => {
           const query = { filter: usageFilter(args.filter), ...(args.groupByHour ? { groupByHour: true } : {}) };
           return resolveOffsetConnection(
@@ -124,6 +127,7 @@ builder.queryFields((t) => ({
       nullable: true,
       description: 'SIM cards, by id.',
       args: { filter: t.arg({ type: SimFilter, description: 'Only SIMs matching this filter.' }) },
+      extensions: { plan: listPlan(PAGE_LIMIT) },
       resolve: (_root, args, context) => {
         const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, value]) => value != null));
         return resolveCursorConnection(
@@ -142,6 +146,7 @@ builder.queryFields((t) => ({
       id: t.arg.globalID({ description: 'Global id of the SIM, as its `id` field gives it.' }),
       iccid: t.arg.string({ description: 'Card number printed on the SIM.' }),
     },
+    extensions: { plan: batchedPlan('onomondo.sim', PAGE_LIMIT) },
     resolve: (_root, args, context) => {
       if ((args.id == null) === (args.iccid == null)) throw new BadUserInputError('give exactly one of `id` and `iccid`');
       return args.id ? localId(args.id, 'Sim') : context.loaders.onomondo.simByIccid.load(args.iccid ?? '');

@@ -1,8 +1,10 @@
+import { PAGE_LIMIT } from '../sources/onomondo/loaders.js';
 import type { OnomondoTag, OnomondoTagUsageTotal } from '../sources/onomondo/schemas.js';
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
+import { batchedPlan, callEachPlan, listPlan } from './plans.js';
 
 export const Tag = builder.loadableNodeRef('Tag', {
   id: { resolve: (tag: OnomondoTag) => tag.id },
@@ -45,6 +47,7 @@ Tag.implement({
       type: TagUsageTotal,
       nullable: true,
       description: 'Data used by the SIMs carrying the tag.',
+      extensions: { plan: callEachPlan },
       resolve: (tag, _args, context) => context.loaders.onomondo.tagUsageTotal.load(tag.id),
     }),
   }),
@@ -56,6 +59,7 @@ builder.queryFields((t) => ({
       type: Tag,
       nullable: true,
       description: 'Every tag, in the vendor’s order.',
+      extensions: { plan: listPlan(PAGE_LIMIT) },
       resolve: (_root, args, context) =>
         resolveOffsetConnection(connectionRequest(args, context.paging, 'Query.tags', null), context.loaders.onomondo.tags),
     },
@@ -66,6 +70,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One tag by id; null when there is none.',
     args: { id: t.arg.globalID({ required: true, description: 'Global id of the tag, as its `id` field gives it.' }) },
+    extensions: { plan: batchedPlan('onomondo.tag', PAGE_LIMIT) },
     resolve: (_root, args) => localId(args.id, 'Tag'),
   }),
 }));

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../errors.js';
+import { FOURME_MAX_PER_PAGE } from '../sources/fourme/client.js';
 import type { FourmeLoaders } from '../sources/fourme/loaders.js';
 import type { FourmeUsageStatement } from '../sources/fourme/schemas.js';
 import { arrayList } from '../sources/lists.js';
@@ -8,6 +9,7 @@ import { connectionRequest } from './paging/args.js';
 import { resolveOffsetConnection } from './paging/offset.js';
 import { resolveCursorConnection } from './paging/tokens.js';
 import { Person } from './person.js';
+import { batchedPagePlan, batchedPlan, listPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
 
 const UsagePlan = vendorEnum('UsagePlan', 'The service desk plan a usage statement was billed on.', {
@@ -66,6 +68,7 @@ UsageStatement.implement({
       nullable: true,
       description:
         'The service desk’s ids of every billable person, as the statement lists them: a person the account no longer holds stays visible here.',
+      extensions: { plan: batchedPlan('fourme.statement', FOURME_MAX_PER_PAGE) },
       resolve: (statement, _args, context) => billableUserIds(statement, context.loaders.fourme),
     }),
     billableUsers: t.connection(
@@ -75,6 +78,7 @@ UsageStatement.implement({
         nodeNullable: true,
         description:
           'People who were enabled and had a role (other than End User or Key Contact) at any time in the period. A person the account no longer holds is a null node (their id stays in `billableUserExternalIds`).',
+        extensions: { plan: batchedPagePlan('fourme.person', FOURME_MAX_PER_PAGE) },
         resolve: async (statement, args, context) =>
           resolveOffsetConnection(
             connectionRequest(args, context.paging, 'UsageStatement.billableUsers', statement.id),
@@ -96,6 +100,7 @@ builder.queryFields((t) => ({
         year: t.arg.int({ description: 'Only statements of this year.' }),
         month: t.arg.int({ description: 'Only statements of this month (1 to 12).' }),
       },
+      extensions: { plan: listPlan(FOURME_MAX_PER_PAGE, { scans: true }) },
       resolve: (_root, args, context) => {
         const filter = statementFilter(args);
         return resolveCursorConnection(
@@ -115,6 +120,7 @@ builder.queryFields((t) => ({
       year: t.arg.int({ description: 'Year of the billing month (with `month`).' }),
       month: t.arg.int({ description: 'Billing month, 1 to 12 (with `year`).' }),
     },
+    extensions: { plan: batchedPlan('fourme.statement', FOURME_MAX_PER_PAGE) },
     resolve: async (_root, args, context) => {
       if (args.id) {
         if (args.year != null || args.month != null) throw new BadUserInputError('give `id`, or `year` and `month`, not both');

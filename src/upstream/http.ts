@@ -65,10 +65,12 @@ export interface Credentials {
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 export type Query = Record<string, QueryValue>;
 
-/** What the caller of a vendor call brings along: the operation's abort signal. */
+/** What the caller of a vendor call brings along: the operation's abort signal and its allowance of calls. */
 export interface CallOptions {
   /** Aborts the call (and its retries) when the operation is cancelled. */
   signal?: AbortSignal | undefined;
+  /** Charged one call per attempt; throws (before the attempt) once the operation has spent its allowance. */
+  budget?: { spend(source: string): void } | undefined;
 }
 
 export interface RequestOptions<S extends z.ZodType> extends CallOptions {
@@ -186,10 +188,15 @@ export class Upstream {
       this.#breaker.onSuccess();
       return response;
     } catch (error) {
-      // A caller that gave up (a client disconnect, the operation's time limit) says nothing about the vendor's health.
+      // A caller that gave up (a client disconnect, the operation's time limit) or ran out of calls says nothing about
+      // the vendor's health.
       if (signal.aborted && !deadline.aborted) {
         this.#breaker.onNeutral();
         throw cancellation(signal.reason, details);
+      }
+      if (error instanceof CallerRefusal) {
+        this.#breaker.onNeutral();
+        throw error.reason;
       }
       const mapped = error instanceof UpstreamError ? error : this.#mapThrown(error, endpoint, deadline);
       if (mapped instanceof UpstreamUnavailableError || mapped instanceof UpstreamTimeoutError) this.#breaker.onFailure();
@@ -215,6 +222,11 @@ export class Upstream {
       const lastAttempt = !retryable || attempt + 1 >= policy.maxAttempts;
       let response: Dispatcher.ResponseData;
       let auth: Record<string, string> = {};
+      try {
+        options.budget?.spend(this.source);
+      } catch (refusal) {
+        throw new CallerRefusal(refusal);
+      }
       try {
         auth = credentials ? await credentials.headers(signal) : {};
         response = await this.#request(method, path + queryString(options.query), { ...options.headers, ...auth }, body, signal);
@@ -329,6 +341,13 @@ export class Upstream {
     }
     if (isNetworkError(error)) return new UpstreamUnavailableError(`connection failed (${errorCode(error)})`, details);
     return new UpstreamUnavailableError('request failed', details);
+  }
+}
+
+/** The caller's own refusal of an attempt (its allowance of calls is spent), passed through untouched. */
+class CallerRefusal extends Error {
+  constructor(readonly reason: unknown) {
+    super('the caller refused the call');
   }
 }
 

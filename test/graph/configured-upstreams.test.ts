@@ -20,7 +20,6 @@ beforeAll(async () => {
   const [signicat, onomondo, fourme] = await Promise.all(standalone.map((simulator) => simulator.start()));
   embedded = await startTestGateway();
   configured = await startTestGateway({
-    AUTH_MODE: 'anonymous',
     SIGNICAT_BASE_URL: signicat ?? '',
     SIGNICAT_CLIENT_ID: signicatDemoCredentials.clientId,
     SIGNICAT_CLIENT_SECRET: signicatDemoCredentials.clientSecret,

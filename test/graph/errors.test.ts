@@ -357,3 +357,16 @@ describe('records the vendor sent malformed, asked for by id', () => {
     expectNothingLeaked(answer.text);
   });
 });
+
+describe('documents that cannot run', () => {
+  it.each([
+    { name: 'an unknown field', query: '{ nope }', code: 'GRAPHQL_VALIDATION_FAILED' },
+    { name: 'a syntax error', query: '{ organizations(first: 1 { nodes { name } } }', code: 'GRAPHQL_PARSE_FAILED' },
+  ])('answers $name with $code and no data', async ({ query, code }) => {
+    const answer = await post(query);
+
+    expect(answer.body.data).toBeUndefined();
+    expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    expectNothingLeaked(answer.text);
+  });
+});

@@ -77,7 +77,7 @@ async function lists(): Promise<Lists> {
     usageStatement: { billableUsers: { nodes: NodeJson[] } };
   }>(
     `{
-      organizations(first: 100) { nodes { ...OrganizationF children(first: 100) { nodes { ...OrganizationF } } } }
+      organizations(first: 10) { nodes { ...OrganizationF children(first: 10) { nodes { ...OrganizationF } } } }
       accounts(first: 100) { nodes { ...AccountF } }
       sims(first: 100) { nodes { ...SimF } }
       tags(first: 100) { nodes { ...TagF } }

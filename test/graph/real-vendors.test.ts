@@ -55,7 +55,7 @@ describe.each(variants)('the graph on real-vendor wire: $name', (variant) => {
       {},
       ...sourceNames.map((name, index) => sourceDefinitions[name].simulatedEnvironment(urls[index] ?? '')),
     ) as Record<string, string>;
-    gateway = await startTestGateway({ AUTH_MODE: 'anonymous', ...environment });
+    gateway = await startTestGateway(environment);
   });
 
   afterAll(async () => {

@@ -53,7 +53,8 @@ describe('with AUTH_JWT_SECRET (HS256)', () => {
     const answer = await post(graph, `Bearer ${await mintToken({ subject: 'alice' })}`);
 
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: { sims: { nodes: [{ iccid: expect.any(String) }] } } });
+    expect(answer.body).toMatchObject({ data: { sims: { nodes: [{ iccid: expect.any(String) }] } } });
+    expect(answer.body.errors).toBeUndefined();
     const requestId = answer.headers.get('x-request-id')!;
     expect(logs.linesOf(requestId)).toContainEqual(expect.objectContaining({ msg: 'request', client: 'alice', status: 200 }));
   });

@@ -10,6 +10,12 @@ export const TEST_TODAY = '2026-11-15';
 export interface GraphResponse<T = Record<string, unknown>> {
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** An answer's data and errors, without the extensions every answer carries (its cost), for whole-answer comparisons. */
+export function answerOf<T>({ extensions: _extensions, ...answer }: GraphResponse<T>): Omit<GraphResponse<T>, 'extensions'> {
+  return answer;
 }
 
 export interface TestGateway {
@@ -38,6 +44,8 @@ export async function startTestGateway(environment: Record<string, string> = {})
     UPSTREAM_RESPONSE_TIMEOUT_MS: '1000',
     UPSTREAM_RETRY_AFTER_CAP_MS: '1000',
     UPSTREAM_BREAKER_THRESHOLD: '1000',
+    // Tests that point sources at loopback servers are about the vendors, not client authentication.
+    ...(environment['AUTH_JWT_SECRET'] || environment['AUTH_JWKS_URL'] ? {} : { AUTH_MODE: 'anonymous' }),
     ...environment,
   });
   const gateway = await startGateway(config);

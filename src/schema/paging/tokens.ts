@@ -65,7 +65,7 @@ export async function resolveCursorConnection<T>(request: ConnectionRequest, lis
   }
   if (before && list.backward) {
     const window = await readBackward(list, read, before, size, after?.k);
-    return page(window.items, { hasNextPage: true, hasPreviousPage: window.hasMore }, window.total);
+    if (window) return page(window.items, { hasNextPage: true, hasPreviousPage: window.hasMore }, window.total);
   }
   if (before && !after && before.i >= size) {
     const direct = await readBeforeInRead(read, before, size);
@@ -132,7 +132,8 @@ async function readForward<T>(
 
 /**
  * The `size` items before `before`, following prev tokens (lists that have them). One item more is read where it
- * costs no extra call, so `hasMore` says whether items precede the window (and follow `afterKey`).
+ * costs no extra call, so `hasMore` says whether items precede the window (and follow `afterKey`). Undefined where
+ * a read's prev link names no token: the window then comes from a scan instead.
  */
 async function readBackward<T>(
   list: CursorList<T>,
@@ -140,9 +141,9 @@ async function readBackward<T>(
   before: Position,
   size: number,
   afterKey: string | undefined,
-): Promise<{ items: Located<T>[]; hasMore: boolean; total: number | undefined }> {
+): Promise<{ items: Located<T>[]; hasMore: boolean; total: number | undefined } | undefined> {
   let collected: Located<T>[] = [];
-  let prev: string | null;
+  let prev: string | null | undefined;
   let total: number | undefined;
   if (before.p !== undefined) {
     // The cursor's item began its read: the read's own prev token reaches what lies before it.
@@ -151,7 +152,7 @@ async function readBackward<T>(
     const { located, chunk } = await read(before.f, before.l);
     expectKeyAt(located, before);
     collected = located.filter((entry) => entry.position.i < before.i);
-    prev = chunk.prev ?? null;
+    prev = chunk.prev;
     total = chunk.total;
   }
   const trimAtAfter = () => {
@@ -162,14 +163,16 @@ async function readBackward<T>(
   };
   if (trimAtAfter()) return { items: collected.slice(-size), hasMore: collected.length > size, total };
   while (collected.length <= size && prev !== null) {
+    if (prev === undefined) return undefined;
     const { located, chunk } = await read({ before: prev }, Math.min(list.maxChunk, size + 1 - collected.length));
     collected = [...located, ...collected];
-    prev = chunk.prev ?? null;
+    prev = chunk.prev;
     total = chunk.total ?? total;
     if (trimAtAfter()) return { items: collected.slice(-size), hasMore: collected.length > size, total };
     if (located.length === 0) break;
   }
-  return { items: collected.slice(-size), hasMore: collected.length > size || prev !== null, total };
+  if (collected.length <= size && prev === undefined) return undefined;
+  return { items: collected.slice(-size), hasMore: collected.length > size || prev != null, total };
 }
 
 /** The `size` items before `before` when they lie in the read `before` came from: one call. */

@@ -112,22 +112,23 @@ export const simSchema = z.object({
 });
 export type OnomondoSim = z.infer<typeof simSchema>;
 
-const simList = tolerantArray('sims', simSchema);
-
 /**
  * `GET /sims` has two envelopes in the wild: cursor paging (`{pagination, sims}`, live-tested clients) and the doc's
- * older offset paging (`{count, limit, offset, total, sims}`). Both are read.
+ * older offset paging (`{count, limit, offset, total, sims}`). Both are read. The SIM list is parsed once, beside the
+ * union of the paging parts: inside each branch of a union it would be read once per branch tried, and every rejected
+ * SIM of an offset-envelope page reported twice (shifting the next page's offset past a good SIM).
  */
-export const simsPageSchema = z.union([
-  z.object({ pagination: paginationSchema, sims: simList }),
-  z.object({
-    count: z.number().int().nonnegative(),
-    limit: z.number().int().nonnegative(),
-    offset: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative(),
-    sims: simList,
-  }),
-]);
+export const simsPageSchema = z.object({ sims: tolerantArray('sims', simSchema) }).and(
+  z.union([
+    z.object({ pagination: paginationSchema }),
+    z.object({
+      count: z.number().int().nonnegative(),
+      limit: z.number().int().nonnegative(),
+      offset: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+    }),
+  ]),
+);
 export type OnomondoSimsPage = z.output<typeof simsPageSchema>;
 
 export const tagSearchSchema = z.object({

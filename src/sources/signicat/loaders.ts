@@ -14,7 +14,7 @@ import type { SignicatAccount, SignicatOrganization, SignicatUsageItem } from '.
 /** The largest usage page the vendor serves. */
 export const USAGE_PAGE_LIMIT = 1000;
 /** The largest Account Management page (ours: the simulator's bound; the vendor documents only the default). */
-const ACCOUNT_PAGE_LIMIT = 100;
+export const ACCOUNT_PAGE_LIMIT = 100;
 
 /** The range, period and references of a usage read: what an account's own list and shared lists have in common. */
 export type UsageSelection = Omit<SignicatUsageQuery, 'offset' | 'limit' | 'aggregateByLevel' | 'includeChildOrganizations'>;
