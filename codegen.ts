@@ -2,7 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * `npm run codegen`: typed documents for the example client, from the committed SDL (`npm run schema:print`)
- * and the `graphql()` calls in `examples/`. The output is committed; `test/examples.test.ts` fails when it is stale.
+ * and the `graphql()` calls in `examples/`, and their persisted-documents manifest. The output is committed; `test/examples.test.ts` fails when it is stale.
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
@@ -11,7 +11,9 @@ const config: CodegenConfig = {
   generates: {
     'examples/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: sha256 → document, the manifest TRUSTED_DOCUMENTS points at; each document
+      // carries its hash (`__meta__.hash`), which the example sends.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         // NodeNext and verbatimModuleSyntax: relative imports end in `.js`, type-only imports say so.
         importExtension: '.js',

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { SignJWT } from 'jose';
 import { Pool } from 'undici';
 import { createFourmeSimulator, fourmeDemoCredentials, fourmeSimulatedSettings } from '../src/sources/fourme/simulator.js';
 import { createOnomondoSimulator, onomondoDemoCredentials } from '../src/sources/onomondo/simulator.js';
@@ -51,6 +52,18 @@ import {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Requests per window the simulators allow during the bench: enough never to answer 429. */
 const UNLIMITED = 1_000_000_000;
+
+/** The server checks client tokens as in production (HS256), so its numbers include authentication. */
+const AUTH_JWT_SECRET = 'usage-graph-bench-secret-0123456789abcdef';
+const REQUEST_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  authorization: `Bearer ${await new SignJWT({ scope: 'usage:read usage:all' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench')
+    .setExpirationTime('1d')
+    .sign(new TextEncoder().encode(AUTH_JWT_SECRET))}`,
+};
 
 interface Options {
   quick: boolean;
@@ -184,7 +197,8 @@ class ServerProcess {
   ): Promise<ServerProcess> {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(
-        ([key]) => !/^(SIGNICAT_|ONOMONDO_|FOURME_|UPSTREAM_|PAGE_SIZE_|SIMULATOR_|PORT$|HOST$|NODE_OPTIONS$)/.test(key),
+        ([key]) =>
+          !/^(SIGNICAT_|ONOMONDO_|FOURME_|UPSTREAM_|PAGE_SIZE_|SIMULATOR_|AUTH_|TRUSTED_DOCUMENTS$|PORT$|HOST$|NODE_OPTIONS$)/.test(key),
       ),
     );
     const args = [
@@ -209,7 +223,7 @@ class ServerProcess {
       const timer = setTimeout(() => reject(new Error(`the server did not start within 30 s:\n${tail.join('\n')}`)), 30_000);
       child.stdout?.on('data', (chunk: Buffer) => {
         const text = chunk.toString('utf8');
-        const match = /GraphiQL at (\S+)/.exec(text);
+        const match = /Graph(?:iQL|QL) at (\S+)/.exec(text);
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);
@@ -322,7 +336,7 @@ function graphClient(url: string, connections = 1): { post: Post; close(): Promi
       const response = await pool.request({
         method: 'POST',
         path: target.pathname,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: REQUEST_HEADERS,
         body,
       });
       const text = await response.body.text();
@@ -465,7 +479,7 @@ async function load(
   resetLogs(simulators);
   const latencies: number[] = [];
   let graphErrors = 0;
-  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+  const headers = REQUEST_HEADERS;
   const verifyBody = (body: unknown) => {
     const text = String(body);
     const ok = text.startsWith('{"data"') && !text.includes('"errors"');
@@ -645,6 +659,7 @@ async function main(): Promise<void> {
       FOURME_BASE_URL: fourmeSimulatedSettings(fourmeUrl).baseUrl,
       FOURME_TOKEN: fourmeDemoCredentials.token,
       FOURME_ACCOUNT: fourmeDemoCredentials.account,
+      AUTH_JWT_SECRET,
       ...serverEnvironment,
     };
     progress(

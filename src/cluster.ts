@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { GatewayOptions } from './gateway.js';
 import { graphqlUrl } from './http-server.js';
-import { log, setLogLevel } from './log.js';
+import type { Logger } from './log.js';
 import { SHUTDOWN_MESSAGE, onShutdown } from './shutdown.js';
 import { connectSources } from './sources/connect.js';
 import { sourceNames, type SourceName } from './sources/registry.js';
@@ -34,8 +34,7 @@ const GRACE_MARGIN_MS = 2000;
  * worker pages on the next), forks the workers onto one port, replaces a worker that dies, and on SIGTERM or SIGINT
  * drains every worker and exits 0 when all of them finished cleanly. It serves no requests itself.
  */
-export async function runPrimary(config: Config, onListening: (url: string, simulated: string[]) => void): Promise<void> {
-  setLogLevel(config.logLevel);
+export async function runPrimary(config: Config, log: Logger, onListening: (url: string, simulated: string[]) => void): Promise<void> {
   // The primary builds no app: its clients stay unused, its embedded simulators serve every worker.
   const connected = await connectSources(config);
   const simulators = Object.fromEntries(connected.simulators.map((simulator) => [simulator.source, simulator.url]));
@@ -69,13 +68,13 @@ export async function runPrimary(config: Config, onListening: (url: string, simu
       if (shuttingDown) return;
       if (!announced) {
         // A worker that cannot start (port taken, vendor settings refused) will not start the next time either.
-        log.error('worker failed to start; stopping', { pid: worker.process.pid, code, signal });
+        log.error({ pid: worker.process.pid, code, signal }, 'worker failed to start; stopping');
         void stopAll().then(() => process.exit(1));
         return;
       }
       crashes = lived >= RESTART.stableAfterMs ? 0 : crashes + 1;
       const delayMs = crashes <= 1 ? 0 : Math.min(RESTART.firstDelayMs * 2 ** (crashes - 2), RESTART.maxDelayMs);
-      log.warn('worker exited; replacing it', { pid: worker.process.pid, code, signal, delayMs });
+      log.warn({ pid: worker.process.pid, code, signal, delayMs }, 'worker exited; replacing it');
       setTimeout(() => shuttingDown || fork(), delayMs);
     });
   };
@@ -93,6 +92,6 @@ export async function runPrimary(config: Config, onListening: (url: string, simu
     return clean;
   };
 
-  onShutdown(async () => ((await stopAll()) ? 0 : 1));
+  onShutdown(async () => ((await stopAll()) ? 0 : 1), log);
   for (let i = 0; i < config.workers; i++) fork();
 }

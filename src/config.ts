@@ -4,15 +4,53 @@ import type { RateLimit } from './budgets/budget.js';
 import type { TtlPolicy } from './cache/ttl.js';
 import { env as variable } from './env.js';
 import type { CostLimits } from './limits/operation-cost.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+import { LOG_LEVELS, type LogSettings } from './log.js';
 import { sourceDefinitions, sourceNames, type SourceName, type SourceSettings } from './sources/registry.js';
 import type { SimulatorSettings } from './sources/source.js';
 import type { HttpPolicy } from './upstream/http.js';
 
+/** Who may call the gateway (see the README's "Client authentication"). */
+export type AuthSettings =
+  | { mode: 'anonymous' }
+  | {
+      mode: 'jwt';
+      /** HS256 with a shared secret, or RS256/ES256 with the keys an identity provider publishes. */
+      key: { secret: string } | { jwksUrl: string };
+      /** Required `iss`; unchecked when undefined (only allowed with a secret). */
+      issuer: string | undefined;
+      /** Required `aud`; unchecked when undefined (only allowed with a secret). */
+      audience: string | undefined;
+    };
+
+/** What a request must stay within before anything executes. */
+export interface RequestLimits {
+  /** Largest request body; larger ones get HTTP 413 unread. */
+  maxBodyBytes: number;
+  /** Nesting of fields with selections, fragments flattened. */
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+}
+
+export interface BrowserSettings {
+  /** Origins a browser may call from; `['*']` is any origin (never with credentials), empty none. */
+  corsOrigins: readonly string[];
+  graphiql: boolean;
+  introspection: boolean;
+}
+
 export interface Config {
   port: number;
   host: string;
-  logLevel: LogLevel;
+  log: LogSettings;
+  auth: AuthSettings;
+  requestLimits: RequestLimits;
+  /** An operation's AbortSignal fires this long after its request arrived. */
+  operationTimeoutMs: number;
+  browser: BrowserSettings;
+  /** Path of the persisted-documents manifest; when set, only those operations run. */
+  trustedDocuments: string | undefined;
   /** GraphQL requests executed at once; more wait in line (bounds memory under load). */
   maxConcurrentOperations: number;
   /** Processes serving the port (`node:cluster`); 1 runs the gateway in this process alone. */
@@ -45,6 +83,32 @@ export interface Config {
 
 const int = variable.int;
 const isoDate = z.iso.date();
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** `https://app.example.com` (a trailing slash is tolerated), normalised to the form browsers send in `Origin`. */
+function toOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    return bare && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const corsOrigins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .refine((origins) => (origins.length === 1 && origins[0] === '*') || origins.every((origin) => toOrigin(origin) !== undefined), {
+    message: 'must be comma-separated origins such as https://app.example.com (scheme and host, no path), or * alone',
+  })
+  .transform((origins) => origins.map((origin) => (origin === '*' ? origin : (toOrigin(origin) ?? origin))));
+
 /** Every source's own variables, validated in the same pass as the rest. */
 const sourceEnvironmentSchema = z.object(
   Object.assign({}, ...Object.values(sourceDefinitions).map((source) => source.environment.variables)) as z.ZodRawShape,
@@ -55,6 +119,9 @@ const environmentSchema = z
     PORT: variable.port(4000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    LOG_ERROR_LINES: int(50, 1),
+    LOG_ERROR_INTERVAL_MS: int(10_000, 1),
     MAX_CONCURRENT_OPERATIONS: int(4, 1),
     WORKERS: z
       .string()
@@ -63,6 +130,28 @@ const environmentSchema = z
       .transform((value) => (value === 'auto' ? availableParallelism() : Number(value))),
     SHUTDOWN_GRACE_MS: int(10000),
     COMPRESSION_THRESHOLD_BYTES: int(1024),
+
+    AUTH_MODE: z.enum(['jwt', 'anonymous']).optional(),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
+    AUTH_JWKS_URL: variable.url
+      .refine((value) => new URL(value).protocol === 'https:' || LOOPBACK.test(new URL(value).hostname), {
+        message: 'must use https (http only for a loopback address)',
+      })
+      .optional(),
+    AUTH_ISSUER: z.string().trim().min(1).optional(),
+    AUTH_AUDIENCE: z.string().trim().min(1).optional(),
+
+    MAX_BODY_BYTES: int(100_000, 1),
+    MAX_DEPTH: int(10, 1),
+    MAX_ALIASES: int(15),
+    MAX_TOKENS: int(1000, 1),
+    MAX_DIRECTIVES: int(50),
+    OPERATION_TIMEOUT_MS: int(30_000, 1),
+
+    CORS_ORIGINS: corsOrigins.optional(),
+    GRAPHIQL: z.stringbool().optional(),
+    INTROSPECTION: z.stringbool().optional(),
+    TRUSTED_DOCUMENTS: z.string().trim().min(1).optional(),
 
     UPSTREAM_CONNECT_TIMEOUT_MS: int(2000, 1),
     UPSTREAM_RESPONSE_TIMEOUT_MS: int(8000, 1),
@@ -105,6 +194,37 @@ function incompleteSources(env: Record<string, string>): string[] {
   });
 }
 
+const SECRET_KEY = 'AUTH_JWT_SECRET';
+const JWKS_KEY = 'AUTH_JWKS_URL';
+
+/**
+ * Anonymous access is the demo's (every source simulated); with a real vendor the gateway needs client tokens, or
+ * `AUTH_MODE=anonymous` saying anonymous access is meant.
+ */
+function authProblems(env: Record<string, string>): string[] {
+  const keys = [SECRET_KEY, JWKS_KEY].filter((name) => env[name] !== undefined);
+  const real = Object.values(sourceDefinitions)
+    .map(({ environment }) => environment.baseUrl)
+    .filter((name) => env[name] !== undefined);
+  const mode = env['AUTH_MODE'];
+  const problems: string[] = [];
+  if (keys.length === 2) problems.push(`  ${JWKS_KEY}: set either ${SECRET_KEY} or ${JWKS_KEY}, not both`);
+  if (mode === 'anonymous' && keys.length > 0) problems.push(`  AUTH_MODE: is anonymous while ${keys.join(' and ')} is set`);
+  if (mode === 'jwt' && keys.length === 0) problems.push(`  AUTH_MODE: jwt needs ${SECRET_KEY} or ${JWKS_KEY}`);
+  if (mode === undefined && keys.length === 0 && real.length > 0) {
+    problems.push(
+      `  ${SECRET_KEY}: or ${JWKS_KEY} is required when a real vendor is configured (${real.join(', ')}); ` +
+        'set AUTH_MODE=anonymous to serve its data without client authentication',
+    );
+  }
+  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE']) {
+    if (keys.length === 0 && env[name] !== undefined) problems.push(`  ${name}: has no effect without ${SECRET_KEY} or ${JWKS_KEY}`);
+    // A provider's key set signs tokens for all its applications: without iss and aud any of them would do.
+    if (env[JWKS_KEY] !== undefined && env[name] === undefined) problems.push(`  ${name}: is required when ${JWKS_KEY} is set`);
+  }
+  return problems;
+}
+
 /** Configuration that cannot be used; the message names every offending variable and never echoes a value. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -120,15 +240,48 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       .flatMap((result) => (result.success ? [] : result.error.issues))
       .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`),
     ...incompleteSources(present),
+    ...authProblems(present),
   ];
   if (!parsed.success || !sources.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const env = parsed.data;
   // Each source reads its own variables from the raw environment, already validated above.
   const sourceEnv: Record<string, unknown> = present;
+  const sourceSettings: SourceSettings = Object.fromEntries(
+    sourceNames.flatMap((name) => {
+      const { environment } = sourceDefinitions[name];
+      return sourceEnv[environment.baseUrl] === undefined ? [] : [[name, environment.settings(sourceEnv)]];
+    }),
+  );
+  // The demo: every source simulated.
+  const graphiql = env.GRAPHIQL ?? Object.keys(sourceSettings).length === 0;
   return {
     port: env.PORT,
     host: env.HOST,
-    logLevel: env.LOG_LEVEL,
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_FORMAT === 'pretty',
+      errorLines: env.LOG_ERROR_LINES,
+      errorIntervalMs: env.LOG_ERROR_INTERVAL_MS,
+    },
+    auth:
+      env.AUTH_JWT_SECRET !== undefined || env.AUTH_JWKS_URL !== undefined
+        ? {
+            mode: 'jwt',
+            key: env.AUTH_JWT_SECRET !== undefined ? { secret: env.AUTH_JWT_SECRET } : { jwksUrl: env.AUTH_JWKS_URL ?? '' },
+            issuer: env.AUTH_ISSUER,
+            audience: env.AUTH_AUDIENCE,
+          }
+        : { mode: 'anonymous' },
+    requestLimits: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+    },
+    operationTimeoutMs: env.OPERATION_TIMEOUT_MS,
+    browser: { corsOrigins: env.CORS_ORIGINS ?? [], graphiql, introspection: env.INTROSPECTION ?? graphiql },
+    trustedDocuments: env.TRUSTED_DOCUMENTS,
     maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
     workers: env.WORKERS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
@@ -168,12 +321,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       SourceName,
       RateLimit | undefined
     >,
-    sources: Object.fromEntries(
-      sourceNames.flatMap((name) => {
-        const { environment } = sourceDefinitions[name];
-        return sourceEnv[environment.baseUrl] === undefined ? [] : [[name, environment.settings(sourceEnv)]];
-      }),
-    ),
+    sources: sourceSettings,
     simulator: {
       ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
       latencyMs: env.SIMULATOR_LATENCY_MS,

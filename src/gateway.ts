@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { createHttpServer, graphqlUrl } from './http-server.js';
-import { log, setLogLevel } from './log.js';
+import { loadTrustedDocuments } from './http/trusted-documents.js';
+import { createLogger, type Logger } from './log.js';
 import { Readiness, type DependencyCheck } from './readiness.js';
+import { schema } from './schema/index.js';
 import { CursorCodec } from './schema/paging/cursor.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { sourceDefinitions, type SourceName, type SourceSettings } from './sources/registry.js';
@@ -24,6 +26,8 @@ export interface Gateway {
   connected: ConnectedSources;
   /** Sources answered by simulators with demo data (embedded, or the primary's). */
   simulated: string[];
+  /** The process logger. */
+  log: Logger;
   /**
    * The SIGTERM sequence: `/ready` turns 503, the listener closes, requests in flight finish within `graceMs`, then
    * the vendor pools close. Resolves `true` when nothing had to be cut off.
@@ -34,8 +38,8 @@ export interface Gateway {
 }
 
 /** Connects the sources, builds the app and listens; `/ready` answers 200 from then on. */
-export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
-  setLogLevel(config.logLevel);
+export async function startGateway(config: Config, options: GatewayOptions = {}, log: Logger = createLogger(config.log)): Promise<Gateway> {
+  const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments, schema);
   const shared = options.simulators ?? {};
   const { result: connected, upstreams } = await collectUpstreams(() =>
     connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
@@ -50,11 +54,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
   const cursors = new CursorCodec(config.cursorSecret ?? options.cursorSecret ?? randomBytes(32));
-  const app = createApp(
-    connected.clients,
-    { paging: { limits: config.paging, cursors }, costs: config.costs, maxConcurrentOperations: config.maxConcurrentOperations },
-    readiness,
-  );
+  const app = createApp(connected.clients, config, { log, paging: { limits: config.paging, cursors }, trustedDocuments, readiness });
   const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
   let port: number;
   try {
@@ -69,11 +69,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app,
     connected,
     simulated,
+    log,
     async shutdown(graceMs) {
       readiness.markDraining();
       const finished = await http.drain(graceMs);
       if (!finished) {
-        log.warn('shutdown grace ran out: requests still in flight were cut off', { graceMs });
+        log.warn({ graceMs }, 'shutdown grace ran out: requests still in flight were cut off');
         // Pools would wait for the vendor calls of the requests just cut off; the process is about to exit anyway.
         return false;
       }

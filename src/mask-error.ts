@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from './errors.js';
-import { log } from './log.js';
+import { requestLogOf } from './http/request-context.js';
 import type { GraphContext } from './schema/context.js';
 import { UpstreamBadResponseError, UpstreamCancelledError, UpstreamError, UpstreamRateLimitedError } from './upstream/errors.js';
 
@@ -50,24 +50,24 @@ function unexpected(cause: unknown, located: GraphQLError | undefined): GraphQLE
 }
 
 /**
- * Logs every error of an operation once, with the request id (the response's `x-request-id`): upstream failures
- * as warnings, unexpected ones as errors. Only names, codes and messages: never a stack trace.
+ * Logs every error of an operation once on the request's logger (its lines carry the response's `x-request-id`):
+ * upstream failures as warnings, unexpected ones as errors. Only names, codes and messages: never a stack trace.
  */
-export function useErrorLog(): Plugin<GraphContext, GraphContext> {
+export function useErrorLog(): Plugin {
   return {
-    onExecutionResult({ result, context }) {
+    onExecutionResult({ result, request }) {
       if (!result || !('errors' in result)) return;
+      // The request's logger, not the context's: a document that fails to parse has no GraphQL context.
+      const log = requestLogOf(request);
+      if (!log) return;
       for (const error of result.errors ?? []) {
         const cause = error instanceof GraphQLError ? rootCause(error) : error;
         // A cancelled call is the client's leaving, not an incident.
         if (cause instanceof UpstreamCancelledError) continue;
         if (cause instanceof UpstreamError) {
-          log.warn('upstream error', { requestId: context.requestId, code: cause.code, source: cause.source, message: cause.message });
+          log.warn({ code: cause.code, source: cause.source, error: cause.message }, 'upstream error');
         } else if (error instanceof GraphQLError && error.extensions['code'] === 'INTERNAL_SERVER_ERROR') {
-          log.error('unexpected error', {
-            requestId: context.requestId,
-            error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
-          });
+          log.error({ err: cause }, 'unexpected error');
         }
       }
     },

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { log } from './log.js';
+import type { Logger } from './log.js';
 
 /**
  * What the cluster primary sends a worker to drain it: a message rather than a signal, so that a terminal's Ctrl-C,
@@ -11,16 +11,16 @@ export const SHUTDOWN_MESSAGE = 'usage-graph:shutdown';
  * Runs `shutdown` once on SIGTERM or SIGINT (and, in a cluster worker, on the primary's message or when the primary
  * is gone), then exits with its code. A second signal while it runs exits at once with code 1: the operator insists.
  */
-export function onShutdown(shutdown: () => Promise<number>): void {
+export function onShutdown(shutdown: () => Promise<number>, log: Logger): void {
   let started = false;
   const begin = (reason: string) => {
     if (started) return;
     started = true;
-    log.info('shutting down', { reason, pid: process.pid });
+    log.info({ reason, pid: process.pid }, 'shutting down');
     shutdown().then(
       (code) => process.exit(code),
       (error: unknown) => {
-        log.error('shutdown failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -32,7 +32,7 @@ export function onShutdown(shutdown: () => Promise<number>): void {
       signalled = true;
       return begin(signal);
     }
-    log.warn('second signal: exiting without waiting', { signal, pid: process.pid });
+    log.warn({ signal, pid: process.pid }, 'second signal: exiting without waiting');
     process.exit(1);
   };
   process.on('SIGTERM', onSignal);

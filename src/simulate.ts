@@ -24,7 +24,7 @@ Point the gateway at them:
   SIGNICAT_BASE_URL=${signicatUrl} SIGNICAT_CLIENT_ID=${signicatDemoCredentials.clientId} SIGNICAT_CLIENT_SECRET=${signicatDemoCredentials.clientSecret} \\
   ONOMONDO_BASE_URL=${onomondoUrl} ONOMONDO_API_KEY=${onomondoDemoCredentials.apiKey} \\
   FOURME_BASE_URL=${fourmeSimulatedSettings(fourmeUrl).baseUrl} FOURME_TOKEN=${fourmeDemoCredentials.token} FOURME_ACCOUNT=${fourmeDemoCredentials.account} \\
-  npm start`);
+  AUTH_MODE=anonymous npm start`);
   const stop = () => void Promise.all([signicat.stop(), onomondo.stop(), fourme.stop()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

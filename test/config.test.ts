@@ -19,7 +19,12 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 4000,
       host: '0.0.0.0',
-      logLevel: 'info',
+      log: { level: 'info', pretty: false, errorLines: 50, errorIntervalMs: 10000 },
+      auth: { mode: 'anonymous' },
+      requestLimits: { maxBodyBytes: 100_000, maxDepth: 10, maxAliases: 15, maxTokens: 1000, maxDirectives: 50 },
+      operationTimeoutMs: 30000,
+      browser: { corsOrigins: [], graphiql: true, introspection: true },
+      trustedDocuments: undefined,
       maxConcurrentOperations: 4,
       workers: 1,
       shutdownGraceMs: 10000,
@@ -55,20 +60,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', SIGNICAT_BASE_URL: '', PAGE_SIZE_MAX: '' })).toEqual(loadConfig({}));
   });
 
+  // Real vendors need client authentication or an explicit AUTH_MODE=anonymous; these tests are about the vendors.
   const signicat = {
+    AUTH_MODE: 'anonymous',
     SIGNICAT_BASE_URL: 'https://api.signicat.test',
     SIGNICAT_CLIENT_ID: 'client',
     SIGNICAT_CLIENT_SECRET: 'sig-secret-value',
   };
-  const onomondo = { ONOMONDO_BASE_URL: 'https://api.onomondo.test', ONOMONDO_API_KEY: 'ono-key-value' };
-  const fourme = { FOURME_BASE_URL: 'https://api.4me.test/v1', FOURME_TOKEN: 'fourme-token-value', FOURME_ACCOUNT: 'acme' };
+  const onomondo = { AUTH_MODE: 'anonymous', ONOMONDO_BASE_URL: 'https://api.onomondo.test', ONOMONDO_API_KEY: 'ono-key-value' };
+  const fourme = {
+    AUTH_MODE: 'anonymous',
+    FOURME_BASE_URL: 'https://api.4me.test/v1',
+    FOURME_TOKEN: 'fourme-token-value',
+    FOURME_ACCOUNT: 'acme',
+  };
 
   const secrets = ['sig-secret-value', 'ono-key-value', 'fourme-token-value'];
 
   it.each<[string, Record<string, string>, (config: Config) => unknown, unknown]>([
     ['PORT', { PORT: '8080' }, (c) => c.port, 8080],
     ['HOST', { HOST: '127.0.0.1' }, (c) => c.host, '127.0.0.1'],
-    ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.logLevel, 'warn'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'warn' }, (c) => c.log.level, 'warn'],
     ['MAX_CONCURRENT_OPERATIONS', { MAX_CONCURRENT_OPERATIONS: '4' }, (c) => c.maxConcurrentOperations, 4],
     ['WORKERS', { WORKERS: '3' }, (c) => c.workers, 3],
     ['WORKERS', { WORKERS: 'auto' }, (c) => c.workers, availableParallelism()],
@@ -130,6 +142,38 @@ describe('loadConfig', () => {
     ['SIGNICAT_SIMULATOR_PORT', { SIGNICAT_SIMULATOR_PORT: '5101' }, (c) => c.simulator.ports.signicat, 5101],
     ['ONOMONDO_SIMULATOR_PORT', { ONOMONDO_SIMULATOR_PORT: '5102' }, (c) => c.simulator.ports.onomondo, 5102],
     ['FOURME_SIMULATOR_PORT', { FOURME_SIMULATOR_PORT: '5103' }, (c) => c.simulator.ports.fourme, 5103],
+    ['LOG_FORMAT', { LOG_FORMAT: 'pretty' }, (c) => c.log.pretty, true],
+    ['LOG_ERROR_LINES', { LOG_ERROR_LINES: '5' }, (c) => c.log.errorLines, 5],
+    ['LOG_ERROR_INTERVAL_MS', { LOG_ERROR_INTERVAL_MS: '60000' }, (c) => c.log.errorIntervalMs, 60000],
+    [
+      'AUTH_JWT_SECRET',
+      { AUTH_JWT_SECRET: 'a'.repeat(32), AUTH_ISSUER: 'https://id.test/', AUTH_AUDIENCE: 'usage' },
+      (c) => c.auth,
+      { mode: 'jwt', key: { secret: 'a'.repeat(32) }, issuer: 'https://id.test/', audience: 'usage' },
+    ],
+    [
+      'AUTH_JWKS_URL',
+      { AUTH_JWKS_URL: 'https://id.test/jwks.json', AUTH_ISSUER: 'https://id.test/', AUTH_AUDIENCE: 'usage' },
+      (c) => c.auth,
+      { mode: 'jwt', key: { jwksUrl: 'https://id.test/jwks.json' }, issuer: 'https://id.test/', audience: 'usage' },
+    ],
+    ['AUTH_MODE', { ...onomondo, AUTH_MODE: 'anonymous' }, (c) => c.auth, { mode: 'anonymous' }],
+    ['MAX_BODY_BYTES', { MAX_BODY_BYTES: '2048' }, (c) => c.requestLimits.maxBodyBytes, 2048],
+    ['MAX_DEPTH', { MAX_DEPTH: '6' }, (c) => c.requestLimits.maxDepth, 6],
+    ['MAX_ALIASES', { MAX_ALIASES: '0' }, (c) => c.requestLimits.maxAliases, 0],
+    ['MAX_TOKENS', { MAX_TOKENS: '500' }, (c) => c.requestLimits.maxTokens, 500],
+    ['MAX_DIRECTIVES', { MAX_DIRECTIVES: '5' }, (c) => c.requestLimits.maxDirectives, 5],
+    ['OPERATION_TIMEOUT_MS', { OPERATION_TIMEOUT_MS: '5000' }, (c) => c.operationTimeoutMs, 5000],
+    [
+      'CORS_ORIGINS',
+      { CORS_ORIGINS: 'https://App.example.com/, http://localhost:5173' },
+      (c) => c.browser.corsOrigins,
+      ['https://app.example.com', 'http://localhost:5173'],
+    ],
+    ['CORS_ORIGINS', { CORS_ORIGINS: '*' }, (c) => c.browser.corsOrigins, ['*']],
+    ['GRAPHIQL', { GRAPHIQL: 'false' }, (c) => c.browser, { corsOrigins: [], graphiql: false, introspection: false }],
+    ['INTROSPECTION', { INTROSPECTION: 'off' }, (c) => c.browser.introspection, false],
+    ['TRUSTED_DOCUMENTS', { TRUSTED_DOCUMENTS: 'persisted-documents.json' }, (c) => c.trustedDocuments, 'persisted-documents.json'],
   ])('reads %s', (_name, environment, select, expected) => {
     expect(select(loadConfig(environment))).toEqual(expected);
   });
@@ -172,6 +216,19 @@ describe('loadConfig', () => {
     ['SIMULATOR_TODAY', '2026-13-01'],
     ['SIMULATOR_LATENCY_MS', '-1'],
     ['FOURME_SIMULATOR_PORT', '65536'],
+    ['LOG_LEVEL', 'verbose-hunter2'],
+    ['LOG_FORMAT', 'hunter2'],
+    ['AUTH_JWT_SECRET', 'short-hunter2'],
+    ['AUTH_JWKS_URL', 'http://id.hunter2.test/jwks.json'],
+    ['AUTH_MODE', 'hunter2'],
+    ['MAX_BODY_BYTES', '0'],
+    ['MAX_DEPTH', 'deep'],
+    ['OPERATION_TIMEOUT_MS', '-5'],
+    ['CORS_ORIGINS', 'https://app.hunter2.test/path'],
+    ['CORS_ORIGINS', '*, https://app.hunter2.test'],
+    ['CORS_ORIGINS', 'app.hunter2.test'],
+    ['GRAPHIQL', 'hunter2'],
+    ['INTROSPECTION', 'maybe'],
     ['CACHE', 'hunter2'],
     ['CACHE_MAX_MB', '0'],
     ['CACHE_TTL_S', '-5'],
@@ -188,6 +245,49 @@ describe('loadConfig', () => {
     expect(message).not.toContain(value);
     expect(message).not.toContain('hunter2');
     for (const secret of secrets) expect(message).not.toContain(secret);
+  });
+
+  it('turns GraphiQL and introspection off by default once a real vendor is configured', () => {
+    expect(loadConfig(onomondo).browser).toEqual({ corsOrigins: [], graphiql: false, introspection: false });
+    expect(loadConfig({ ...onomondo, GRAPHIQL: 'true' }).browser).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig({ ...onomondo, GRAPHIQL: 'true', INTROSPECTION: 'false' }).browser).toMatchObject({
+      graphiql: true,
+      introspection: false,
+    });
+  });
+
+  it('accepts an http JWKS URL on a loopback address only', () => {
+    const jwks = { AUTH_ISSUER: 'https://id.test/', AUTH_AUDIENCE: 'usage' };
+    expect(loadConfig({ ...jwks, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).auth).toMatchObject({ mode: 'jwt' });
+    expect(loadConfig({ ...jwks, AUTH_JWKS_URL: 'http://localhost:8080/jwks.json' }).auth).toMatchObject({ mode: 'jwt' });
+  });
+
+  const jwtSecret = { AUTH_JWT_SECRET: 'jwt-secret-hunter2-0123456789abcdef' };
+  const realOnomondo = { ONOMONDO_BASE_URL: 'https://api.onomondo.test', ONOMONDO_API_KEY: 'ono-key-value' };
+
+  it('refuses a real vendor without client authentication, naming the vendor and the way out', () => {
+    const message = configError(realOnomondo);
+    expect(message).toMatch(/^ {2}AUTH_JWT_SECRET: or AUTH_JWKS_URL is required when a real vendor is configured \(ONOMONDO_BASE_URL\)/m);
+    expect(message).toContain('AUTH_MODE=anonymous');
+  });
+
+  it('serves a real vendor with a JWT secret, or anonymously when AUTH_MODE=anonymous says so', () => {
+    expect(loadConfig({ ...realOnomondo, ...jwtSecret }).auth).toMatchObject({ mode: 'jwt' });
+    expect(loadConfig({ ...realOnomondo, AUTH_MODE: 'anonymous' }).auth).toEqual({ mode: 'anonymous' });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['both keys', { ...jwtSecret, AUTH_JWKS_URL: 'https://id.test/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, 'AUTH_JWKS_URL'],
+    ['anonymous mode with a key', { ...jwtSecret, AUTH_MODE: 'anonymous' }, 'AUTH_MODE'],
+    ['jwt mode without a key', { AUTH_MODE: 'jwt' }, 'AUTH_MODE'],
+    ['an issuer without a key', { AUTH_ISSUER: 'https://id.test/' }, 'AUTH_ISSUER'],
+    ['an audience without a key', { AUTH_AUDIENCE: 'usage' }, 'AUTH_AUDIENCE'],
+    ['a JWKS without an issuer', { AUTH_JWKS_URL: 'https://id.test/jwks.json', AUTH_AUDIENCE: 'usage' }, 'AUTH_ISSUER'],
+    ['a JWKS without an audience', { AUTH_JWKS_URL: 'https://id.test/jwks.json', AUTH_ISSUER: 'https://id.test/' }, 'AUTH_AUDIENCE'],
+  ])('refuses %s, naming %s and no secret', (_case, environment, variable) => {
+    const message = configError(environment);
+    expect(message).toMatch(new RegExp(`^ {2}${variable}: `, 'm'));
+    expect(message).not.toContain('hunter2');
   });
 
   it('rejects a default page size above the maximum', () => {
@@ -259,6 +359,7 @@ describe('npm start with invalid configuration', () => {
         'Invalid configuration:',
         '  PORT: Too big: expected number to be <=65535',
         '  FOURME_ACCOUNT: is required when FOURME_BASE_URL is set',
+        '  AUTH_JWT_SECRET: or AUTH_JWKS_URL is required when a real vendor is configured (FOURME_BASE_URL); set AUTH_MODE=anonymous to serve its data without client authentication',
       ]);
       expect(server.stdout()).not.toContain('GraphiQL');
       expect(server.stdout() + server.stderr()).not.toContain('hunter2');

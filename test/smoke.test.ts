@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exampleOperation } from '../src/schema/example-operation.js';
 import { TEST_TODAY } from './support/gateway.js';
 import { cleanEnvironment, freePort, spawnNpm, type NpmProcess } from './support/process.js';
@@ -26,7 +26,7 @@ describe('npm start', () => {
     const port = await freePort();
     server = spawnNpm(
       ['start'],
-      cleanEnvironment({ PORT: String(port), HOST: '127.0.0.1', SIMULATOR_TODAY: TEST_TODAY, LOG_LEVEL: 'silent' }),
+      cleanEnvironment({ PORT: String(port), HOST: '127.0.0.1', SIMULATOR_TODAY: TEST_TODAY, LOG_LEVEL: 'warn' }),
     );
     const [, printed] = await server.waitFor(/GraphiQL at (http:\/\/\S+)/, 25_000);
     url = printed!;
@@ -41,6 +41,18 @@ describe('npm start', () => {
     // A second console.log: it may arrive in a later chunk than the URL line.
     const [, sources] = await server.waitFor(/simulated upstreams \(demo data\): (.*)\n/, 5000);
     expect(sources).toBe('signicat, onomondo, fourme');
+  });
+
+  it('warns on stderr that anyone who reaches the port reads the demo data', async () => {
+    // stderr may arrive after the stdout line the start-up waited for.
+    await vi.waitFor(() => {
+      const lines = server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: string; msg: string });
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^no client authentication/) }));
+    });
   });
 
   it('answers /health', async () => {

@@ -14,6 +14,8 @@ export class OperationBudget {
   constructor(
     /** Calls the operation may make. */
     readonly limit: number,
+    /** Also counts the calls, for whoever reads it (the access log). */
+    private readonly meter: { upstreamCalls: number } = { upstreamCalls: 0 },
   ) {}
 
   /** Calls made so far. */
@@ -25,6 +27,7 @@ export class OperationBudget {
   spend(source: string): void {
     if (this.#made >= this.limit) throw new OperationBudgetExceededError(this.limit, source);
     this.#made += 1;
+    this.meter.upstreamCalls += 1;
   }
 }
 

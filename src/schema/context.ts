@@ -24,15 +24,16 @@ export interface OperationSettings {
   maxUpstreamCalls: number;
 }
 
-/** What one request brings: its id, its caller's scopes and its abort signal. */
+/** What one request brings: its id, its caller's scopes, its abort signal and the meter its access log reads. */
 export interface RequestScope {
   requestId: string;
   scopes: ReadonlySet<string>;
   signal?: AbortSignal | undefined;
+  meter?: { upstreamCalls: number };
 }
 
 export function createGraphContext(clients: Clients, settings: OperationSettings, request: RequestScope): GraphContext {
-  const budget = new OperationBudget(settings.maxUpstreamCalls);
+  const budget = new OperationBudget(settings.maxUpstreamCalls, request.meter);
   return {
     requestId: request.requestId,
     paging: settings.paging,

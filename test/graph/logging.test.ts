@@ -1,23 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onomondoDemoCredentials } from '../../src/sources/onomondo/simulator.js';
 import { useTestGateway } from '../support/gateway.js';
+import { captureLogs, logLinesDuring } from '../support/logs.js';
 
-const graph = useTestGateway({ LOG_LEVEL: 'warn' });
-
-/** The JSON lines the gateway writes to stderr while `run` goes on. */
-async function logLinesDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const written: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-  }
-  return written.flatMap((text) => text.split('\n').filter(Boolean)).map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const ERROR_LINES = 3;
+const graph = useTestGateway({ LOG_LEVEL: 'warn', LOG_ERROR_LINES: String(ERROR_LINES), LOG_ERROR_INTERVAL_MS: '1000' });
 
 describe('error log', () => {
   it('logs an upstream failure once as a warning under the request id the response carries, without stack or credentials', async () => {
@@ -55,5 +42,26 @@ describe('error log', () => {
   it('logs nothing for bad input: it is the client’s mistake, not an incident', async () => {
     const lines = await logLinesDuring(() => graph.query('{ sims(first: -1) { nodes { iccid } } }'));
     expect(lines).toEqual([]);
+  });
+
+  it('writes at most LOG_ERROR_LINES warnings and errors per interval, then one line counting the rest', async () => {
+    graph.simulators.onomondo.injectFault({ status: 503 });
+    const failing = 8;
+    const capture = captureLogs();
+    try {
+      // Eight lists with other arguments: eight upstream failures, eight error entries in the answer.
+      const fields = Array.from({ length: failing }, (_, i) => `s${i}: sims(first: ${i + 1}) { nodes { iccid } }`).join(' ');
+      const answer = await graph.query(`{ ${fields} }`);
+      expect(answer.errors).toHaveLength(failing);
+      const summary = await capture.waitFor({ msg: expect.stringContaining('were not written') });
+      const upstreamLines = capture.lines().filter((line) => line['msg'] === 'upstream error');
+
+      expect(upstreamLines.length).toBeLessThanOrEqual(ERROR_LINES);
+      expect(upstreamLines.length + Number(summary['suppressed'])).toBe(failing);
+      expect(summary).toMatchObject({ level: 'warn' });
+    } finally {
+      capture.stop();
+      graph.resetUpstreams();
+    }
   });
 });

@@ -63,10 +63,11 @@ describe('shutdown on SIGTERM', () => {
         LOG_LEVEL: 'silent',
         ONOMONDO_BASE_URL: onomondo.url,
         ONOMONDO_API_KEY: onomondoDemoCredentials.apiKey,
+        AUTH_MODE: 'anonymous',
         ...environment,
       }),
     );
-    const [, url] = await server.waitFor(/GraphiQL at (http:\/\/\S+)/, 25_000);
+    const [, url] = await server.waitFor(/Graph(?:i)?QL at (http:\/\/\S+)/, 25_000);
     return url!;
   }
 

@@ -44,6 +44,8 @@ export async function startTestGateway(environment: Record<string, string> = {})
     UPSTREAM_RESPONSE_TIMEOUT_MS: '1000',
     UPSTREAM_RETRY_AFTER_CAP_MS: '1000',
     UPSTREAM_BREAKER_THRESHOLD: '1000',
+    // Tests that point sources at loopback servers are about the vendors, not client authentication.
+    ...(environment['AUTH_JWT_SECRET'] || environment['AUTH_JWKS_URL'] ? {} : { AUTH_MODE: 'anonymous' }),
     ...environment,
   });
   const gateway = await startGateway(config);
