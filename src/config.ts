@@ -63,6 +63,8 @@ export interface Config {
   paging: { defaultSize: number; maxSize: number };
   /** What one operation may cost: vendor calls, answer size, list arguments. */
   costs: CostLimits;
+  /** Vendor calls one client may cause per minute; `undefined`: no per-client budget (`0`). */
+  clientCallsPerMinute: number | undefined;
   /** Signs cursors; replicas share it so a cursor from one works on another. Random per process when unset. */
   cursorSecret: Buffer | undefined;
   /** Each real vendor's settings; a source without settings is served by its simulator, in-process, with demo credentials. */
@@ -175,6 +177,7 @@ const environmentSchema = z
     PAGE_SIZE_MAX: int(100, 1),
     CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     MAX_OPERATION_UPSTREAM_CALLS: int(50, 1),
+    MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: int(300),
     MAX_RESULT_OBJECTS: int(50_000, 1),
     MAX_LIST_ARGUMENT: int(100, 1),
 
@@ -305,6 +308,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxResultObjects: env.MAX_RESULT_OBJECTS,
       maxListLength: env.MAX_LIST_ARGUMENT,
     },
+    clientCallsPerMinute: env.MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE || undefined,
     cursorSecret: env.CURSOR_SECRET === undefined ? undefined : Buffer.from(env.CURSOR_SECRET, 'utf8'),
     cache: {
       enabled: env.CACHE === 'on',

@@ -24,7 +24,7 @@ export function maskError(error: unknown): GraphQLError {
       ...(cause instanceof UpstreamBadResponseError ? badResponseDetails(cause) : {}),
     });
   }
-  if (cause instanceof GatewayError) return withExtensions(error, cause.message, cause, { code: cause.code });
+  if (cause instanceof GatewayError) return withExtensions(error, cause.message, cause, { code: cause.code, ...cause.details });
   // No path: graphql-js refused a variable before anything ran (a Date that is no calendar day); its message names the variable.
   if (error.path === undefined && error.originalError instanceof GraphQLError) {
     return withExtensions(error, error.message, error.originalError, { code: 'BAD_USER_INPUT' });

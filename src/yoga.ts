@@ -1,6 +1,7 @@
 import { createYoga } from 'graphql-yoga';
 import { useAdmissionLimit } from './admission.js';
 import { useAuthentication } from './auth/authenticate.js';
+import { ClientBudget, useClientBudget } from './budgets/client.js';
 import type { Config } from './config.js';
 import { corsPolicy, useIntrospection } from './http/browser.js';
 import { requestContextOf, useRequestContext, type RequestContext } from './http/request-context.js';
@@ -27,6 +28,7 @@ export interface AppOptions {
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
 export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness }: AppOptions) {
+  const clientBudget = config.clientCallsPerMinute === undefined ? undefined : new ClientBudget(config.clientCallsPerMinute);
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -41,6 +43,7 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
         scopes: requestContext.principal.scopes,
         signal: requestContext.signal,
         meter: requestContext.meter,
+        clientAllowance: clientBudget?.allowance(requestContext.client),
       });
       return { ...graph, ...requestContext };
     },
@@ -57,6 +60,7 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
       ...(trustedDocuments ? [useTrustedDocuments(trustedDocuments)] : []),
       useOperationLimits(config.requestLimits),
       useOperationCost(config.costs),
+      ...(clientBudget ? [useClientBudget(clientBudget)] : []),
       useIntrospection(config.browser.introspection),
       useNoticeErrors(),
       useErrorLog(),

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       },
       paging: { defaultSize: 20, maxSize: 100 },
       costs: { defaultPageSize: 20, maxUpstreamCalls: 50, maxResultObjects: 50_000, maxListLength: 100 },
+      clientCallsPerMinute: 300,
       cursorSecret: undefined,
       sources: {},
       cache: {

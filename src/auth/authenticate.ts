@@ -16,11 +16,14 @@ import { ANONYMOUS, principalFromClaims } from './principal.js';
 /** Allowed clock difference between the token issuer and this gateway when checking `exp` and `nbf`. */
 const CLOCK_TOLERANCE_S = 5;
 const CONTEXT_FIELD = 'jwt';
+/** The scope every caller needs before any other scope counts. */
+const READ_SCOPE = 'usage:read';
 
 /**
  * Client authentication before anything is parsed or executed. With a JWT key every GraphQL request needs
  * `Authorization: Bearer <JWT>`; a missing, malformed, badly signed, `alg: none`, expired, wrong-issuer or
- * wrong-audience token gets HTTP 401 `UNAUTHENTICATED`. Anonymous mode names every caller {@link ANONYMOUS}.
+ * wrong-audience token gets HTTP 401 `UNAUTHENTICATED`; a valid one whose scope lacks `usage:read` gets HTTP 403
+ * `FORBIDDEN`. Anonymous mode names every caller {@link ANONYMOUS}.
  */
 export function useAuthentication(settings: AuthSettings, log: Logger): Plugin {
   if (settings.mode === 'anonymous') {
@@ -67,6 +70,11 @@ export function useAuthentication(settings: AuthSettings, log: Logger): Plugin {
       delete serverContext[CONTEXT_FIELD];
       const principal = principalFromClaims(verified?.payload);
       if (typeof principal === 'string') throw unauthenticated(principal);
+      if (!principal.scopes.has(READ_SCOPE)) {
+        throw createGraphQLError(`The token’s scope lacks \`${READ_SCOPE}\`, which reading any data needs.`, {
+          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+        });
+      }
       setPrincipal(payload.request, principal);
     },
   };

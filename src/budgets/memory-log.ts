@@ -12,7 +12,7 @@ export class MemoryBudgetLog {
   constructor(private readonly limit: RateLimit | undefined) {}
 
   take(key: string, grant: Grant): BudgetDecision {
-    const retryAfterMs = this.#wait(key, grant.at);
+    const retryAfterMs = this.wait(key, grant.at);
     if (retryAfterMs > 0) return { granted: false, retryAfterMs };
     this.record(key, grant);
     return { granted: true };
@@ -47,7 +47,7 @@ export class MemoryBudgetLog {
   }
 
   /** How long until a call may go out: 0 if now. */
-  #wait(key: string, now: number): number {
+  wait(key: string, now: number): number {
     let wait = 0;
     if (this.limit !== undefined) {
       const grants = this.#window(key, now);

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import { ClientRateLimitedError, type ClientAllowance } from './client.js';
 
 /**
  * One operation's allowance of vendor calls (`MAX_OPERATION_UPSTREAM_CALLS`): the same number the planner refused
@@ -16,6 +17,8 @@ export class OperationBudget {
     readonly limit: number,
     /** Also counts the calls, for whoever reads it (the access log). */
     private readonly meter: { upstreamCalls: number } = { upstreamCalls: 0 },
+    /** The calling client's per-minute allowance, charged after the operation's own cap. */
+    private readonly client?: ClientAllowance,
   ) {}
 
   /** Calls made so far. */
@@ -23,10 +26,19 @@ export class OperationBudget {
     return this.#made;
   }
 
-  /** Takes one call, or throws {@link OperationBudgetExceededError} (no call is made) once the limit is reached. */
-  spend(source: string): void {
+  /**
+   * Takes one call, or throws (and no call is made) {@link OperationBudgetExceededError} once the operation's limit
+   * is reached, or {@link ClientRateLimitedError} once the client's calls for this minute are spent.
+   */
+  async spend(source: string): Promise<void> {
     if (this.#made >= this.limit) throw new OperationBudgetExceededError(this.limit, source);
+    // Counted before the client's answer, so concurrent calls never pass the operation's limit while they wait.
     this.#made += 1;
+    const decision = this.client ? await this.client.take() : { granted: true as const };
+    if (!decision.granted) {
+      this.#made -= 1;
+      throw new ClientRateLimitedError(decision.retryAfterMs);
+    }
     this.meter.upstreamCalls += 1;
   }
 }

@@ -85,6 +85,16 @@ export class RateBudget {
     await this.#shared?.observe(scoped, observation, now);
   }
 
+  /** How long until `take` would grant a call, taking none: 0 when it would now. */
+  async wait(key: string): Promise<number> {
+    const scoped = this.#scoped(key);
+    const now = this.#clock.now();
+    const own = this.#memory.wait(scoped, now);
+    const shared = await this.#shared?.wait(scoped, now);
+    // This process's own grants may not have reached Redis yet (made while it was away): the longer wait holds.
+    return shared?.available === true ? Math.max(shared.value, own) : own;
+  }
+
   /** Calls left now, by the tighter of our log and the vendor's word; `undefined` when neither limits. */
   async remaining(key: string): Promise<number | undefined> {
     const scoped = this.#scoped(key);

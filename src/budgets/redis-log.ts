@@ -6,23 +6,31 @@ import { tighter, type BudgetDecision, type Grant, type RateLimit, type VendorOb
  * hash with the vendor's latest word. Each take trims, counts and adds in one script, so concurrent takes from
  * any number of processes grant exactly up to the limit. Same rules as {@link MemoryBudgetLog}.
  */
-const TAKE = new LuaScript(`
+/** Lua: how long until a call fits (0: now), after trimming the log to the window. Shared by take and wait. */
+const WAIT_FUNCTION = `
+local function waitFor(logKey, vendorKey, now, window, calls)
+  local wait = 0
+  if window > 0 then
+    redis.call('ZREMRANGEBYSCORE', logKey, '-inf', now - window)
+    local count = redis.call('ZCARD', logKey)
+    if count >= calls then
+      local blocking = redis.call('ZRANGE', logKey, count - calls, count - calls, 'WITHSCORES')
+      wait = tonumber(blocking[2]) + window - now
+    end
+  end
+  local vendor = redis.call('HMGET', vendorKey, 'remaining', 'resetAt')
+  local vendorRemaining, vendorReset = tonumber(vendor[1]), tonumber(vendor[2])
+  if vendorRemaining and vendorRemaining <= 0 then wait = math.max(wait, vendorReset - now) end
+  return wait, vendorRemaining
+end
+`;
+
+const TAKE = new LuaScript(`${WAIT_FUNCTION}
 -- KEYS: grant log, vendor word. ARGV: now, windowMs (0: no own limit), calls, id, then carried grants as at, id.
 local now, window, calls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 for i = 5, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
-local wait = 0
-if window > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-  redis.call('PEXPIRE', KEYS[1], window)
-  local count = redis.call('ZCARD', KEYS[1])
-  if count >= calls then
-    local blocking = redis.call('ZRANGE', KEYS[1], count - calls, count - calls, 'WITHSCORES')
-    wait = tonumber(blocking[2]) + window - now
-  end
-end
-local vendor = redis.call('HMGET', KEYS[2], 'remaining', 'resetAt')
-local vendorRemaining, vendorReset = tonumber(vendor[1]), tonumber(vendor[2])
-if vendorRemaining and vendorRemaining <= 0 then wait = math.max(wait, vendorReset - now) end
+if window > 0 then redis.call('PEXPIRE', KEYS[1], window) end
+local wait, vendorRemaining = waitFor(KEYS[1], KEYS[2], now, window, calls)
 if wait > 0 then return wait end
 if window > 0 then
   redis.call('ZADD', KEYS[1], now, ARGV[4])
@@ -30,6 +38,12 @@ if window > 0 then
 end
 if vendorRemaining then redis.call('HINCRBY', KEYS[2], 'remaining', -1) end
 return 0
+`);
+
+const WAIT = new LuaScript(`${WAIT_FUNCTION}
+-- KEYS: grant log, vendor word. ARGV: now, windowMs (0: no own limit), calls.
+local wait = waitFor(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+return wait
 `);
 
 const OBSERVE = new LuaScript(`
@@ -62,6 +76,13 @@ export class RedisBudgetLog {
     if (!answer.available) return answer;
     const retryAfterMs = Number(answer.value);
     return { available: true, value: retryAfterMs > 0 ? { granted: false, retryAfterMs } : { granted: true } };
+  }
+
+  /** How long until a call fits, taking none: 0 when one would be granted now. */
+  async wait(key: string, now: number): Promise<Shared<number>> {
+    const args = [now, this.limit?.windowMs ?? 0, this.limit?.calls ?? 0];
+    const answer = await this.redis.run((client) => WAIT.run(client, this.#keys(key), args));
+    return answer.available ? { available: true, value: Number(answer.value) } : answer;
   }
 
   async observe(key: string, observation: VendorObservation, now: number): Promise<void> {

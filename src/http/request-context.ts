@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Principal } from '../auth/principal.js';
+import { OperationTimeoutError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Upstream calls an operation made: the upstream layer counts into it, the access log reads it. */
@@ -20,7 +21,8 @@ export interface RequestContext {
   meter: Meter;
   /**
    * Aborts when the client disconnects (reason: a DOMException named `AbortError`) or `OPERATION_TIMEOUT_MS` after
-   * the request arrived (`TimeoutError`). Never aborts once the response is out.
+   * the request arrived (an {@link OperationTimeoutError}, which the fields still waiting then fail with). Never
+   * aborts once the response is out.
    */
   signal: AbortSignal;
   principal: Principal;
@@ -127,7 +129,7 @@ function createState(request: Request, { log: parent, operationTimeoutMs }: Requ
   const controller = new AbortController();
   const timeout = setTimeout(() => {
     if (controller.signal.aborted) return;
-    controller.abort(new DOMException(`The operation ran longer than ${operationTimeoutMs} ms (OPERATION_TIMEOUT_MS).`, 'TimeoutError'));
+    controller.abort(new OperationTimeoutError(operationTimeoutMs));
     log.warn({ timeoutMs: operationTimeoutMs }, 'operation timed out');
   }, operationTimeoutMs).unref();
   const onDisconnect = () => {
@@ -164,5 +166,5 @@ function remoteAddressOf(serverContext: unknown): string | undefined {
 }
 
 function abortReason(signal: AbortSignal): string {
-  return signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError' ? 'timeout' : 'client disconnected';
+  return signal.reason instanceof OperationTimeoutError ? 'timeout' : 'client disconnected';
 }

@@ -1,4 +1,5 @@
 import { Visibility } from '../auth/visibility.js';
+import type { ClientAllowance } from '../budgets/client.js';
 import { OperationBudget } from '../budgets/operation.js';
 import { lazyLoaders, type Clients, type Loaders } from '../sources/registry.js';
 import { NoticeCollector } from './notices.js';
@@ -24,16 +25,18 @@ export interface OperationSettings {
   maxUpstreamCalls: number;
 }
 
-/** What one request brings: its id, its caller's scopes, its abort signal and the meter its access log reads. */
+/** What one request brings: its id, its caller's scopes and allowance, its abort signal and the meter its access log reads. */
 export interface RequestScope {
   requestId: string;
   scopes: ReadonlySet<string>;
   signal?: AbortSignal | undefined;
   meter?: { upstreamCalls: number };
+  /** The caller's vendor calls per minute, when clients have a budget. */
+  clientAllowance?: ClientAllowance | undefined;
 }
 
 export function createGraphContext(clients: Clients, settings: OperationSettings, request: RequestScope): GraphContext {
-  const budget = new OperationBudget(settings.maxUpstreamCalls, request.meter);
+  const budget = new OperationBudget(settings.maxUpstreamCalls, request.meter, request.clientAllowance);
   return {
     requestId: request.requestId,
     paging: settings.paging,

@@ -70,8 +70,8 @@ export type Query = Record<string, QueryValue>;
 export interface CallOptions {
   /** Aborts the call (and its retries) when the operation is cancelled. */
   signal?: AbortSignal | undefined;
-  /** Charged one call per attempt; throws (before the attempt) once the operation has spent its allowance. */
-  budget?: { spend(source: string): void } | undefined;
+  /** Charged one call per attempt; rejects (and the attempt is not made) once the caller's allowance is spent. */
+  budget?: { spend(source: string): Promise<void> } | undefined;
 }
 
 export interface RequestOptions<S extends z.ZodType> extends CallOptions {
@@ -249,8 +249,10 @@ export class Upstream {
       const lastAttempt = !retryable || attempt + 1 >= policy.maxAttempts;
       let response: Dispatcher.ResponseData;
       let auth: Record<string, string> = {};
+      // A caller that already gave up is charged nothing.
+      signal.throwIfAborted();
       try {
-        options.budget?.spend(this.source);
+        await options.budget?.spend(this.source);
       } catch (refusal) {
         throw new CallerRefusal(refusal);
       }

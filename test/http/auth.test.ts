@@ -96,6 +96,20 @@ describe('with AUTH_JWT_SECRET (HS256)', () => {
     expectRefused(graph, await post(graph, await authorization()));
   });
 
+  it.each([
+    { name: 'no scope claim', scope: null },
+    { name: 'an empty scope', scope: '' },
+    { name: 'tenant scopes without usage:read', scope: 'usage:all signicat:org:org-1 fourme:statements' },
+  ])('refuses a valid token with $name with HTTP 403 FORBIDDEN before any upstream call', async ({ scope }) => {
+    const answer = await post(graph, `Bearer ${await mintToken({ scope })}`);
+    expect(answer.status).toBe(403);
+    expect(answer.body.data).toBeUndefined();
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('usage:read'), extensions: { code: 'FORBIDDEN' } }),
+    ]);
+    for (const source of ['signicat', 'onomondo', 'fourme'] as const) expect(graph.upstreamCalls(source)).toEqual([]);
+  });
+
   it('says what a request without a token lacks', async () => {
     const answer = await post(graph, undefined);
     expect(answer.body.errors?.[0]?.message).toContain('Authorization: Bearer');

@@ -111,23 +111,29 @@ describe('access log', () => {
 });
 
 describe('request signal', () => {
-  it('fires when the client disconnects before the answer, and the access log says so', async () => {
+  it('fires when the client disconnects before the answer, cancels its vendor calls, and the access log says so', async () => {
+    // Each SIM's usage would be read once the SIM list arrives: a client gone by then causes none of those calls.
     graph.simulators.onomondo.injectFault({ path: '^/sims', delayMs: 1500 });
     const requestId = 'disconnecting-client';
+    const query = '{ sims(first: 3) { nodes { iccid usage(first: 1) { nodes { bytes } } } } }';
     await new Promise<void>((resolve) => {
       const request = httpRequest(url(), { method: 'POST', headers: { ...json, 'x-request-id': requestId } });
       request.on('error', () => resolve());
       request.on('close', () => resolve());
-      request.end(JSON.stringify({ query: '{ sims(first: 1) { nodes { iccid } } }' }));
+      request.end(JSON.stringify({ query }));
       // Gone while the gateway waits for Onomondo.
       void logs.waitFor({ requestId, msg: 'request received' }).then(() => setTimeout(() => request.destroy(), 200));
     });
 
     await logs.waitFor({ requestId, msg: 'client disconnected' });
     const access = await logs.waitFor({ requestId, msg: 'request' });
-    expect(access).toMatchObject({ aborted: 'client disconnected', client: '127.0.0.1' });
+    expect(access).toMatchObject({ aborted: 'client disconnected', client: '127.0.0.1', upstreamCalls: 1 });
     const order = logs.linesOf(requestId).map((line) => line['msg']);
     expect(order.indexOf('client disconnected')).toBeLessThan(order.indexOf('request'));
+    // Past the vendor's delay: the SIM list was the only call, and no usage read followed it.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(graph.upstreamCalls('onomondo').map((call) => call.path)).toEqual(['/sims']);
+    expect(logs.linesOf(requestId).filter((line) => line['level'] === 'warn' || line['level'] === 'error')).toEqual([]);
   });
 
   describe('with OPERATION_TIMEOUT_MS', () => {
@@ -137,16 +143,25 @@ describe('request signal', () => {
     });
     afterAll(() => slow?.close());
 
-    it('fires when the operation runs longer, and the access log says so', async () => {
+    it('ends the operation with what it has and OPERATION_TIMEOUT for the rest, and the access log says so', async () => {
       slow.simulators.onomondo.injectFault({ path: '^/sims', delayMs: 1000 });
       const requestId = 'slow-operation';
+      const started = performance.now();
       const response = await fetch(slow.gateway.url, {
         method: 'POST',
         headers: { ...json, 'x-request-id': requestId },
-        body: JSON.stringify({ query: '{ sims(first: 1) { nodes { iccid } } }' }),
+        body: JSON.stringify({
+          query: '{ usageStatements(first: 1) { nodes { id } } sims(first: 1) { nodes { iccid } } }',
+        }),
       });
-      await response.text();
+      const answer = (await response.json()) as { data: Record<string, unknown>; errors: unknown[] };
 
+      expect(performance.now() - started).toBeLessThan(900);
+      expect(answer.data['usageStatements']).toMatchObject({ nodes: [{ id: expect.any(String) }] });
+      expect(answer.data['sims']).toBeNull();
+      expect(answer.errors).toEqual([
+        expect.objectContaining({ path: ['sims'], extensions: expect.objectContaining({ code: 'OPERATION_TIMEOUT' }) }),
+      ]);
       expect(await logs.waitFor({ requestId, msg: 'operation timed out' })).toMatchObject({ level: 'warn', timeoutMs: 300 });
       expect(await logs.waitFor({ requestId, msg: 'request' })).toMatchObject({ aborted: 'timeout' });
     });
