@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { VendorAnswerCache } from './cache/answers.js';
+import { ReadCache } from './cache/read-cache.js';
 import type { Config } from './config.js';
 import { createHttpServer, graphqlUrl } from './http-server.js';
 import { loadTrustedDocuments } from './http/trusted-documents.js';
 import { createLogger, type Logger } from './log.js';
 import { Readiness, type DependencyCheck } from './readiness.js';
+import { SharedRedis } from './redis.js';
 import { schema } from './schema/index.js';
 import { CursorCodec } from './schema/paging/cursor.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
@@ -41,12 +44,16 @@ export interface Gateway {
 export async function startGateway(config: Config, options: GatewayOptions = {}, log: Logger = createLogger(config.log)): Promise<Gateway> {
   const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments, schema);
   const shared = options.simulators ?? {};
+  const redis = config.redis && new SharedRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs, logger: log });
+  const cache = config.cache.enabled
+    ? new VendorAnswerCache(new ReadCache({ maxBytes: config.cache.maxBytes, ...(redis ? { redis } : {}) }), config.cache.ttl)
+    : undefined;
   const { result: connected, upstreams } = await collectUpstreams(() =>
-    connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
+    connectSources({ ...config, sources: withSimulators(config.sources, shared) }, { cache, redis }),
   );
   const simulated = [...connected.simulators.map((simulator) => simulator.source), ...Object.keys(shared)];
-  // What /ready checks besides the process's own phase. Redis, once configured, adds its ping here.
-  const dependencies: DependencyCheck[] = [];
+  // What /ready checks besides the process's own phase: Redis is reported, never required (each process can go on alone).
+  const dependencies: DependencyCheck[] = redis ? [{ name: 'redis', required: false, check: () => redisAnswers(redis) }] : [];
   const readiness = new Readiness({
     upstreams: () => upstreams.map((upstream) => upstream.health),
     simulated: new Set(simulated),
@@ -54,13 +61,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
   });
   // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
   const cursors = new CursorCodec(config.cursorSecret ?? options.cursorSecret ?? randomBytes(32));
-  const app = createApp(connected.clients, config, { log, paging: { limits: config.paging, cursors }, trustedDocuments, readiness });
+  const app = createApp(connected.clients, config, {
+    log,
+    paging: { limits: config.paging, cursors },
+    trustedDocuments,
+    readiness,
+    ...(redis ? { redis } : {}),
+  });
   const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
   let port: number;
   try {
     ({ port } = await http.listen(config.port, config.host));
   } catch (error) {
     await connected.close();
+    redis?.close();
     throw error;
   }
   readiness.markReady();
@@ -79,13 +93,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
         return false;
       }
       await connected.close();
+      redis?.close();
       return true;
     },
     async close() {
       await http.close();
       await connected.close();
+      redis?.close();
     },
   };
+}
+
+async function redisAnswers(redis: SharedRedis): Promise<void> {
+  if (!(await redis.ping())) throw new Error('unreachable: the cache, single flight and budgets are per process until it is back');
 }
 
 /** The configured sources, plus the shared simulators' settings for those left unset. */

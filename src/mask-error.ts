@@ -76,15 +76,23 @@ export function useErrorLog(): Plugin {
 
 /**
  * Adds the errors the vendors' notices left (records that failed validation, beside data that stands) to the
- * operation's result, masked like every other error; registered before {@link useErrorLog} so they are logged too.
+ * operation's result, masked like every other error, and lists the fields served stale in `extensions.stale`;
+ * registered before {@link useErrorLog} so the errors are logged too.
  */
 export function useNoticeErrors(): Plugin<GraphContext, GraphContext> {
   return {
     onExecutionResult({ result, setResult, context }) {
       // A document refused before execution never had a graph context.
-      const noticed = context.notices?.errors ?? [];
-      if (!result || !('data' in result) || noticed.length === 0) return;
-      setResult({ ...result, errors: [...(result.errors ?? []), ...noticed.map(maskError)] });
+      if (!result || !('data' in result) || !context.notices) return;
+      const noticed = context.notices.errors;
+      const stale = context.notices.stale;
+      if (noticed.length === 0 && stale.length === 0) return;
+      setResult({
+        ...result,
+        ...(noticed.length > 0 ? { errors: [...(result.errors ?? []), ...noticed.map(maskError)] } : {}),
+        // Served from copies kept while the vendor could not answer: which fields, from whom, how old.
+        ...(stale.length > 0 ? { extensions: { ...result.extensions, stale } } : {}),
+      });
     },
   };
 }

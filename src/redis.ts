@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { systemClock, type Clock } from './upstream/clock.js';
 
-/** Where the shared-state modules report; `log` from `src/log.ts` fits. */
+/** Where the shared-state modules report, in pino's argument order; the process logger fits. */
 export interface InfraLogger {
-  warn(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(message: string): void;
 }
 
 export interface SharedRedisOptions {
@@ -96,6 +96,11 @@ export class SharedRedis {
     }
   }
 
+  /** Whether Redis answers a PING now. */
+  async ping(): Promise<boolean> {
+    return (await this.run((client) => client.ping())).available;
+  }
+
   /** Resolves `true` once connected, or `false` after `timeoutMs` (start-up may go on without Redis). */
   waitUntilReady(timeoutMs: number): Promise<boolean> {
     if (this.available) return Promise.resolve(true);
@@ -134,9 +139,10 @@ export class SharedRedis {
     const now = this.#clock.now();
     if (now - this.#lastOutageLogAt < this.#outageLogIntervalMs) return;
     this.#lastOutageLogAt = now;
-    this.#logger.warn('Redis unreachable: cache, single flight and vendor budgets are per process until it is back', {
-      reason: describe(error),
-    });
+    this.#logger.warn(
+      { reason: describe(error) },
+      'Redis unreachable: cache, single flight and vendor budgets are per process until it is back',
+    );
   }
 }
 

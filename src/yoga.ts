@@ -16,6 +16,7 @@ import { exampleOperation } from './schema/example-operation.js';
 import { schema } from './schema/index.js';
 import type { Paging } from './schema/paging/args.js';
 import { useReadiness, type Readiness } from './readiness.js';
+import type { SharedRedis } from './redis.js';
 import type { Clients } from './sources/registry.js';
 
 export interface AppOptions {
@@ -24,11 +25,13 @@ export interface AppOptions {
   /** When given, only these documents run (`TRUSTED_DOCUMENTS`). */
   trustedDocuments?: TrustedDocuments | undefined;
   readiness: Readiness;
+  /** Shares the client budgets with every replica. */
+  redis?: SharedRedis;
 }
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
-export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness }: AppOptions) {
-  const clientBudget = config.clientCallsPerMinute === undefined ? undefined : new ClientBudget(config.clientCallsPerMinute);
+export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness, redis }: AppOptions) {
+  const clientBudget = config.clientCallsPerMinute === undefined ? undefined : new ClientBudget(config.clientCallsPerMinute, redis);
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -26,10 +26,12 @@ export interface ReadCacheOptions {
 export interface Loaded<T> {
   value: T;
   serialized: string;
+  /** How long to keep it, when the answer itself tells (the period it covers); else the request's `ttl`. */
+  ttl?: CacheTtl;
 }
 
 export interface ReadRequest<T> {
-  /** From {@link ttlFor}. */
+  /** From {@link ttlFor}; an answer's own `ttl` takes precedence. */
   ttl: CacheTtl;
   /** Produces the value when no fresh entry exists; its failures are never stored. */
   load: () => Promise<Loaded<T>>;
@@ -124,8 +126,9 @@ export class ReadCache {
   async #loadAndStore<T>(key: string, request: ReadRequest<T>): Promise<ReadResult<T>> {
     const loaded = await request.load();
     const now = this.#clock.now();
-    const freshUntil = now + request.ttl.freshMs;
-    const entry: CacheEntry = { value: loaded.serialized, storedAt: now, freshUntil, staleUntil: freshUntil + request.ttl.staleMs };
+    const ttl = loaded.ttl ?? request.ttl;
+    const freshUntil = now + ttl.freshMs;
+    const entry: CacheEntry = { value: loaded.serialized, storedAt: now, freshUntil, staleUntil: freshUntil + ttl.staleMs };
     await this.#memory.set(key, entry);
     await this.#shared?.set(key, entry);
     return { status: 'miss', value: loaded.value, ageMs: 0 };

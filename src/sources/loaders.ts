@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { UpstreamNotFoundError } from '../upstream/errors.js';
-import type { RejectedRecord } from '../upstream/http.js';
+import type { CallOptions, RejectedRecord } from '../upstream/http.js';
 import { chunkLength, positioned, type CursorFrom, type CursorList, type OffsetChunk, type OffsetList } from './lists.js';
 
 /** JSON with object keys sorted, so equal requests give equal cache keys whatever their key order. */
@@ -10,6 +10,58 @@ export function stableKey(value: unknown): string {
       ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : field,
   );
+}
+
+/**
+ * Keeps the calls an operation makes independent of timing. A batch waits until none of the operation's calls to
+ * this vendor is in flight (nor about to start), so it holds every key the answers read so far can ask for: which
+ * vendor reads an operation makes then depends on the operation, its variables and the answers (cached or not),
+ * never on which answer landed first. Every call reports to it (`CallOptions.inFlight`); batching loaders wait
+ * for it (`schedule`).
+ */
+export class ReadRounds {
+  #inFlight = 0;
+  #waiting: (() => void)[] = [];
+  #checking = false;
+
+  enter(): void {
+    this.#inFlight += 1;
+  }
+
+  leave(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) this.#check();
+  }
+
+  /** DataLoader's `batchScheduleFn`: dispatches once the round is quiet. */
+  readonly schedule = (dispatch: () => void): void => {
+    this.#waiting.push(dispatch);
+    this.#check();
+  };
+
+  // A macrotask later: the continuations of the call that just ended, and the calls they start, come first.
+  #check(): void {
+    if (this.#checking || this.#waiting.length === 0) return;
+    this.#checking = true;
+    setImmediate(() => {
+      this.#checking = false;
+      if (this.#inFlight > 0) return;
+      for (const dispatch of this.#waiting.splice(0)) dispatch();
+    });
+  }
+}
+
+/** What a vendor's loaders get for one operation: the options every call carries, the rounds batches wait for. */
+export interface LoaderCall extends CallOptions {
+  inFlight: ReadRounds;
+}
+
+/** Ids in ascending order, in groups of `size`: the same ids always make the same calls, whatever order they came in. */
+export function idBatches<K extends string | number>(ids: readonly K[], size: number): K[][] {
+  const sorted = [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const batches: K[][] = [];
+  for (let start = 0; start < sorted.length; start += size) batches.push(sorted.slice(start, start + size));
+  return batches;
 }
 
 /**
@@ -61,6 +113,8 @@ export function rawId(raw: unknown): string | undefined {
 }
 
 export interface ListedRecordsOptions<V> {
+  /** The operation's rounds: the batch decides between the single read and the listing, so it must not depend on timing. */
+  rounds: ReadRounds;
   /** The vendor listing that holds the records, read from its start. */
   listing: CursorList<V>;
   /** Whether the listing holds every record there is (the SIM list), or only some (top-level organisations). */
@@ -75,34 +129,37 @@ export interface ListedRecordsOptions<V> {
  * costs more than a call per id; ids still missing are then read one by one. A complete listing read to its end
  * settles every id it lacks as unknown (null). A record the vendor sent but that failed validation is its id's error.
  */
-export function listedRecordsLoader<V>({ listing, complete, fetchOne }: ListedRecordsOptions<V>): DataLoader<string, V | null> {
-  return new DataLoader<string, V | null>(async (ids) => {
-    if (fetchOne && ids.length === 1) return Promise.all(ids.map((id) => fetchOne(id).catch(notFoundAsNull)));
-    const found = new Map<string, V | Error>();
-    // A rejected record whose id cannot be read could be any id still missing: those get its error, not a silent null.
-    let unattributed: Error | undefined;
-    const missing = () => ids.filter((id) => !found.has(id)).length;
-    let from: CursorFrom = null;
-    let exhausted = false;
-    for (let pages = 0; !exhausted && missing() > 0 && (!fetchOne || pages < missing()); pages++) {
-      const page = await listing.read(from, listing.maxChunk);
-      for (const record of page.items) found.set(listing.key(record), record);
-      for (const record of page.rejected) {
-        const id = rawId(record.raw);
-        if (id !== undefined && ids.includes(id)) found.set(id, record.error);
-        else if (id === undefined) unattributed ??= record.error;
+export function listedRecordsLoader<V>({ listing, complete, fetchOne, rounds }: ListedRecordsOptions<V>): DataLoader<string, V | null> {
+  return new DataLoader<string, V | null>(
+    async (ids) => {
+      if (fetchOne && ids.length === 1) return Promise.all(ids.map((id) => fetchOne(id).catch(notFoundAsNull)));
+      const found = new Map<string, V | Error>();
+      // A rejected record whose id cannot be read could be any id still missing: those get its error, not a silent null.
+      let unattributed: Error | undefined;
+      const missing = () => ids.filter((id) => !found.has(id)).length;
+      let from: CursorFrom = null;
+      let exhausted = false;
+      for (let pages = 0; !exhausted && missing() > 0 && (!fetchOne || pages < missing()); pages++) {
+        const page = await listing.read(from, listing.maxChunk);
+        for (const record of page.items) found.set(listing.key(record), record);
+        for (const record of page.rejected) {
+          const id = rawId(record.raw);
+          if (id !== undefined && ids.includes(id)) found.set(id, record.error);
+          else if (id === undefined) unattributed ??= record.error;
+        }
+        exhausted = page.next === null;
+        if (page.next !== null) from = { after: page.next };
       }
-      exhausted = page.next === null;
-      if (page.next !== null) from = { after: page.next };
-    }
-    return Promise.all(
-      ids.map((id) => {
-        const record = found.get(id);
-        if (record !== undefined || (exhausted && complete) || !fetchOne) return record ?? unattributed ?? null;
-        return fetchOne(id).catch(notFoundAsNull);
-      }),
-    );
-  });
+      return Promise.all(
+        ids.map((id) => {
+          const record = found.get(id);
+          if (record !== undefined || (exhausted && complete) || !fetchOne) return record ?? unattributed ?? null;
+          return fetchOne(id).catch(notFoundAsNull);
+        }),
+      );
+    },
+    { batchScheduleFn: rounds.schedule },
+  );
 }
 
 /** A request for the items at `[offset, offset + limit)` of one owner's own list (an account's usage, a SIM's usage). */
@@ -121,6 +178,8 @@ export interface SharedList<T> {
 }
 
 export interface SharedWindowOptions<K extends OwnedWindowKey, T> {
+  /** The operation's rounds: the batch picks the shared lists, so it must not depend on timing. */
+  rounds: ReadRounds;
   /**
    * The shared list a key can be served from, and its identity (keys with equal `group` share it); null: read on
    * its own. Sees the whole batch, so it can pick the narrowest list that covers the owners asked for together.
@@ -169,7 +228,7 @@ export function sharedWindowLoader<K extends OwnedWindowKey, T>(options: SharedW
       );
       return keys.map((key) => windows.get(key) ?? new Error('window not loaded'));
     },
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: stableKey, batchScheduleFn: options.rounds.schedule },
   );
 }
 

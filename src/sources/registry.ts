@@ -2,6 +2,7 @@ import type { CallOptions } from '../upstream/http.js';
 import { fourmeSource } from './fourme/source.js';
 import { onomondoSource } from './onomondo/source.js';
 import { signicatSource } from './signicat/source.js';
+import { ReadRounds } from './loaders.js';
 import type { SourceClient, SourceDefinition } from './source.js';
 
 /** Every vendor the gateway reads from: one registration each. */
@@ -35,7 +36,11 @@ export function lazyLoaders(clients: Clients, call: CallOptions): Loaders {
   const loaders = {};
   for (const name of sourceNames) {
     const definition: SourceDefinition<unknown, SourceClient, unknown> = sourceDefinitions[name];
-    Object.defineProperty(loaders, name, { enumerable: true, get: () => (made[name] ??= definition.createLoaders(clients[name], call)) });
+    Object.defineProperty(loaders, name, {
+      enumerable: true,
+      // Rounds per vendor: a batch waits for this vendor's calls only, so a slow vendor never holds up another's.
+      get: () => (made[name] ??= definition.createLoaders(clients[name], { ...call, inFlight: new ReadRounds() })),
+    });
   }
   // Each getter returns its own source's loaders: the mapped type says what the loop cannot.
   return loaders as Loaders;

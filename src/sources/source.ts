@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { RateLimit } from '../budgets/budget.js';
 import type { Simulator } from '../simulator/server.js';
-import type { CallOptions, HttpPolicy } from '../upstream/http.js';
+import type { ClientOptions, HttpPolicy } from '../upstream/http.js';
+import type { LoaderCall } from './loaders.js';
 
 /** How the embedded simulators are started: seeds anchored to a day, a modelled network distance. */
 export interface SimulatorSettings {
@@ -43,7 +44,7 @@ export interface SourceDefinition<Settings, Client extends SourceClient, Loaders
   simulatedSettings(url: string): Settings;
   /** The command-line form of the settings for a started simulator (`npm run simulate` prints it). */
   simulatedEnvironment(url: string): Record<string, string>;
-  createClient(settings: Settings, policy: HttpPolicy): Client;
-  /** Fresh per-request loaders; every vendor call they make carries `call`. */
-  createLoaders(client: Client, call: CallOptions): Loaders;
+  createClient(settings: Settings, policy: HttpPolicy, options?: ClientOptions): Client;
+  /** Fresh per-request loaders; every vendor call they make carries `call`, and their batches wait for its rounds. */
+  createLoaders(client: Client, call: LoaderCall): Loaders;
 }

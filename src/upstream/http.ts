@@ -15,6 +15,7 @@ import {
   UpstreamUnauthorizedError,
   UpstreamUnavailableError,
 } from './errors.js';
+import { markStale, type AnswerCache, type CacheStatus, type CallBudget, type LoadedAnswer, type RawAnswer } from './read-through.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter } from './retry.js';
 import { collectRejections, formatPath, type Rejection } from './tolerant.js';
 
@@ -72,6 +73,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Charged one call per attempt; rejects (and the attempt is not made) once the caller's allowance is spent. */
   budget?: { spend(source: string): Promise<void> } | undefined;
+  /** Told when each call starts and ends, cache reads included: the caller's batches wait until none is in flight. */
+  inFlight?: { enter(): void; leave(): void } | undefined;
 }
 
 export interface RequestOptions<S extends z.ZodType> extends CallOptions {
@@ -79,7 +82,13 @@ export interface RequestOptions<S extends z.ZodType> extends CallOptions {
   /** Values of the path template's `{name}` segments; each must be one safe path segment. */
   params?: Record<string, string | number>;
   query?: Query;
+  /** Headers that scope the answer (an organisation header); part of the cache key. Never credentials. */
   headers?: Record<string, string>;
+  /**
+   * End of the period the answer covers (epoch ms, exclusive), or how to read it off the answer: a read over a
+   * settled period stays cached far longer. Unset: an open period or an entity list.
+   */
+  periodEnd?: number | ((data: z.output<S>) => number | undefined);
 }
 
 /** A record the answer's list held that failed validation: left out of `data`, reported as its own error. */
@@ -100,6 +109,8 @@ export interface UpstreamResponse<T> {
   headers: Record<string, string>;
   /** Records of the answer's tolerant lists that failed validation, in answer order. */
   rejected: readonly RejectedRecord[];
+  /** Where the answer came from, when a cache is in use; a stale answer's data is marked (`staleMarkOf`). */
+  cache?: { status: CacheStatus; ageMs: number };
 }
 
 export interface UpstreamOptions {
@@ -111,8 +122,24 @@ export interface UpstreamOptions {
   credentials?: Credentials;
   /** Pulls the vendor's own error text out of an error body, in that vendor's format. */
   errorMessage?: (body: unknown) => string | undefined;
+  /** Names the credential in cache keys (a digest, never the secret); the same for every upstream of one credential. */
+  identity?: string;
+  /** Where idempotent reads are answered from when they can be, and shared between callers. */
+  cache?: AnswerCache;
+  /** The vendor's call budget for this credential: no attempt goes out without its grant. */
+  budget?: CallBudget;
   clock?: Clock;
   random?: () => number;
+}
+
+/** What the gateway lends the upstreams of one credential: its digest for keys, the shared cache, its call budget. */
+export type SharedServices = Pick<UpstreamOptions, 'identity' | 'cache' | 'budget'>;
+
+/** Options every vendor client takes beside its settings and policy. */
+export interface ClientOptions {
+  clock?: Clock;
+  /** The shared services for a credential, given its secret material (digested, never kept). */
+  sharing?: (credential: string) => SharedServices;
 }
 
 /** What `/ready` reports of one upstream: whether its breaker fails calls fast, and its most recent failure. */
@@ -146,6 +173,7 @@ const ATTEMPT_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADE
 export class Upstream {
   readonly source: string;
   readonly #pool: Pool;
+  readonly #origin: string;
   readonly #basePath: string;
   readonly #breaker: CircuitBreaker;
   readonly #clock: Clock;
@@ -156,6 +184,7 @@ export class Upstream {
     created.getStore()?.push(this);
     const url = new URL(options.baseUrl);
     this.source = options.source;
+    this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
@@ -201,8 +230,71 @@ export class Upstream {
     body: string | undefined,
   ): Promise<UpstreamResponse<z.output<S>>> {
     const endpoint = `${method} ${this.#basePath}${template}`;
+    const path = expandTemplate(template, options.params ?? {}, { source: this.source, endpoint });
+    options.inFlight?.enter();
+    try {
+      const cache = method === 'GET' ? this.options.cache : undefined;
+      if (!cache) return (await this.#fetch(method, path, options, body, endpoint)).response;
+      return await this.#readThrough(cache, path, options, endpoint);
+    } finally {
+      options.inFlight?.leave();
+    }
+  }
+
+  /**
+   * A read answered by the cache when it can be: fresh, else loaded once for every caller asking the same, else
+   * (the vendor down, its breaker open or its budget spent) an expired answer, marked stale.
+   */
+  async #readThrough<S extends z.ZodType>(
+    cache: AnswerCache,
+    path: string,
+    options: RequestOptions<S>,
+    endpoint: string,
+  ): Promise<UpstreamResponse<z.output<S>>> {
+    const key = {
+      source: this.source,
+      identity: this.options.identity ?? '',
+      url: `${this.#origin}${this.#basePath}${path}${queryString(options.query)}`,
+      headers: options.headers ?? {},
+    };
+    for (;;) {
+      // The answer as this caller parsed it when its own load filled the entry.
+      let loaded: UpstreamResponse<z.output<S>> | undefined;
+      const load = async (): Promise<LoadedAnswer> => {
+        try {
+          const { response, raw } = await this.#fetch('GET', path, options, undefined, endpoint);
+          loaded = response;
+          const periodEnd = typeof options.periodEnd === 'function' ? options.periodEnd(response.data) : options.periodEnd;
+          return { answer: raw, periodEnd };
+        } catch (error) {
+          // The load is shared: a caller that gave up must not fail the others waiting for it.
+          throw options.signal?.aborted ? new AbandonedLoad(error) : error;
+        }
+      };
+      try {
+        const cached = await untilAborted(cache.read(key, load, servableStale), options.signal, { source: this.source, endpoint });
+        if (cached.status === 'miss' && loaded) return { ...loaded, cache: { status: 'miss', ageMs: 0 } };
+        const { status, headers, body } = cached.answer;
+        const parsed = this.#parse(body, options.schema, { source: this.source, endpoint, status });
+        if (cached.status === 'stale') markStale(parsed.data, { source: this.source, ageMs: cached.ageMs });
+        return { status, headers, endpoint, ...parsed, cache: { status: cached.status, ageMs: cached.ageMs } };
+      } catch (error) {
+        if (!(error instanceof AbandonedLoad)) throw error;
+        if (options.signal?.aborted) throw error.cause;
+        // Another caller's load was abandoned with it: this caller still wants the answer.
+      }
+    }
+  }
+
+  /** One call to the vendor: breaker, attempts, parsing; with the answer as it came, for the cache. */
+  async #fetch<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: RequestOptions<S>,
+    body: string | undefined,
+    endpoint: string,
+  ): Promise<{ response: UpstreamResponse<z.output<S>>; raw: RawAnswer }> {
     const details = { source: this.source, endpoint };
-    const path = expandTemplate(template, options.params ?? {}, details);
     if (!this.#breaker.tryAcquire()) {
       throw new UpstreamUnavailableError('circuit open after repeated failures; failing fast', details);
     }
@@ -210,9 +302,15 @@ export class Upstream {
     const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
     const deadlineAt = this.#clock.now() + this.options.policy.deadlineMs;
     try {
-      const response = await this.#attempts(method, path, options, body, signal, deadlineAt, endpoint);
+      const raw = await this.#attempts(method, path, options, body, signal, deadlineAt, endpoint);
+      const response = {
+        status: raw.status,
+        headers: raw.headers,
+        endpoint,
+        ...this.#parse(raw.body, options.schema, { ...details, status: raw.status }),
+      };
       this.#breaker.onSuccess();
-      return response;
+      return { response, raw };
     } catch (error) {
       // A caller that gave up (a client disconnect, the operation's time limit) or ran out of calls says nothing about
       // the vendor's health.
@@ -240,8 +338,8 @@ export class Upstream {
     signal: AbortSignal,
     deadlineAt: number,
     endpoint: string,
-  ): Promise<UpstreamResponse<z.output<S>>> {
-    const { policy, credentials } = this.options;
+  ): Promise<RawAnswer> {
+    const { policy, credentials, budget } = this.options;
     const retryable = method === 'GET';
     const details = { source: this.source, endpoint };
     let refreshedCredentials = false;
@@ -255,6 +353,14 @@ export class Upstream {
         await options.budget?.spend(this.source);
       } catch (refusal) {
         throw new CallerRefusal(refusal);
+      }
+      // The vendor's budget last: a caller out of calls must not spend what every caller shares.
+      const grant = await budget?.acquire(signal);
+      if (grant?.granted === false) {
+        throw new UpstreamRateLimitedError(`our call budget for this vendor is spent; retry in ${Math.ceil(grant.retryAfterMs / 1000)} s`, {
+          ...details,
+          retryAfterMs: grant.retryAfterMs,
+        });
       }
       try {
         auth = credentials ? await credentials.headers(signal) : {};
@@ -272,9 +378,10 @@ export class Upstream {
 
       const { statusCode: status } = response;
       const headers = flattenHeaders(response.headers);
+      budget?.observe(headers);
       const text = await response.body.text();
 
-      if (status >= 200 && status < 300) return { status, headers, endpoint, ...this.#parse(text, options.schema, { ...details, status }) };
+      if (status >= 200 && status < 300) return { status, headers, body: text };
 
       const vendorMessage = this.#vendorMessage(text, [...Object.values(auth), ...headerValues(options.headers, 'authorization')]);
       if ((status === 401 || status === 403) && credentials?.invalidate && !refreshedCredentials) {
@@ -371,6 +478,29 @@ export class Upstream {
     if (isNetworkError(error)) return new UpstreamUnavailableError(`connection failed (${errorCode(error)})`, details);
     return new UpstreamUnavailableError('request failed', details);
   }
+}
+
+/** A shared load given up because the caller that ran it went away: the callers still waiting try again. */
+class AbandonedLoad extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the load was abandoned by its caller');
+  }
+}
+
+/** Failures an expired cache entry may stand in for: the vendor is down, failing fast, or out of budget. */
+function servableStale(error: unknown): boolean {
+  return error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError || error instanceof UpstreamRateLimitedError;
+}
+
+/** `work`, or the caller's cancellation as soon as its signal fires (the work itself may serve other callers). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, details: { source: string; endpoint: string }): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(cancellation(signal.reason, details));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancellation(signal.reason, details));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The caller's own refusal of an attempt (its allowance of calls is spent), passed through untouched. */

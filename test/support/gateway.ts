@@ -48,6 +48,8 @@ export async function startTestGateway(environment: Record<string, string> = {})
     ...(environment['AUTH_JWT_SECRET'] || environment['AUTH_JWKS_URL'] ? {} : { AUTH_MODE: 'anonymous' }),
     // Test files put hundreds of operations through one gateway from one address; the client budget has its own tests.
     MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: '0',
+    // Each operation reaches the vendors, so tests see each one's calls and faults; the cache has its own tests.
+    CACHE: 'off',
     ...environment,
   });
   const gateway = await startGateway(config);

@@ -11,7 +11,7 @@ export function recordingLogger(): InfraLogger & { lines: { level: 'warn' | 'inf
   const lines: { level: 'warn' | 'info'; message: string }[] = [];
   return {
     lines,
-    warn: (message) => lines.push({ level: 'warn', message }),
+    warn: (_fields, message) => lines.push({ level: 'warn', message }),
     info: (message) => lines.push({ level: 'info', message }),
   };
 }

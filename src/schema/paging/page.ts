@@ -1,5 +1,5 @@
 import type { RejectedRecord } from '../../upstream/http.js';
-import { attachNotices } from '../notices.js';
+import { attachNotices, oldestStaleMark } from '../notices.js';
 
 /** What a connection resolver returns; Pothos' relay plugin turns it into edges and `pageInfo`. */
 export interface ConnectionPage<T> {
@@ -32,7 +32,10 @@ export function lazyEdge<T>(node: T, encodeCursor: () => string): { readonly cur
   return new LazyEdge(node, encodeCursor);
 }
 
-/** A page; records the vendor sent in its window that failed validation are reported as errors on the connection field. */
+/**
+ * A page; records the vendor sent in its window that failed validation are reported as errors on the connection
+ * field, and nodes served from a stale copy make the field listed as stale.
+ */
 export function connectionPage<T>(
   edges: { readonly cursor: string; node: T }[],
   flags: { hasNextPage: boolean; hasPreviousPage: boolean },
@@ -51,7 +54,7 @@ export function connectionPage<T>(
     },
     ...(extra.totalCount === undefined ? {} : { totalCount: extra.totalCount }),
   };
-  return attachNotices(page, { rejected: extra.rejected ?? [] });
+  return attachNotices(page, { rejected: extra.rejected ?? [], stale: oldestStaleMark(edges.map((edge) => edge.node)) });
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { latestEnd, periodEnd } from '../periods.js';
 import type { FourmeSettings } from './source.js';
-import type { Clock } from '../../upstream/clock.js';
 import { UpstreamBadResponseError } from '../../upstream/errors.js';
-import { Upstream, type CallOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
+import { Upstream, type CallOptions, type ClientOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
 import type { CursorFrom } from '../lists.js';
+import { idBatches } from '../loaders.js';
 import {
   fourmeErrorSchema,
   fourmePersonFields,
@@ -77,15 +78,12 @@ export interface FourmeClient {
   close(): Promise<void>;
 }
 
-export interface FourmeClientOptions {
-  clock?: Clock;
-}
-
 /** Collections send only their default fields unless asked: people's defaults lack `primary_email` and `disabled`. */
 const PERSON_FIELDS = fourmePersonFields.join(',');
 
-export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy, options: FourmeClientOptions = {}): FourmeClient {
+export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy, options: ClientOptions = {}): FourmeClient {
   const upstream = new Upstream({
+    ...options.sharing?.(`${settings.account}\n${settings.token}`),
     source: 'fourme',
     baseUrl: settings.baseUrl,
     policy,
@@ -94,8 +92,14 @@ export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy,
     clock: options.clock,
   });
 
-  async function list<T>(template: string, schema: z.ZodType<T[]>, query: Query, call: CallOptions | undefined): Promise<FourmePage<T>> {
-    const response = await upstream.get(template, { schema, query, ...call });
+  async function list<T>(
+    template: string,
+    schema: z.ZodType<T[]>,
+    query: Query,
+    call: CallOptions | undefined,
+    periodEnd?: (items: T[]) => number | undefined,
+  ): Promise<FourmePage<T>> {
+    const response = await upstream.get(template, { schema, query, periodEnd, ...call });
     const links = parseLinkHeader(response.headers['link']);
     if (links.next === undefined) {
       // A next page we cannot reach by cursor (an old `page=` link): stopping here would silently cut the list short.
@@ -125,19 +129,37 @@ export function createFourmeClient(settings: FourmeSettings, policy: HttpPolicy,
           ...pagingQuery(query),
         },
         call,
+        (statements) => statementsEnd(query, statements),
       ),
     getUsageStatement: async (id, call) =>
-      (await upstream.get('/account/usage_statements/{id}', { schema: fourmeUsageStatementDetailSchema, params: { id }, ...call })).data,
+      (
+        await upstream.get('/account/usage_statements/{id}', {
+          schema: fourmeUsageStatementDetailSchema,
+          params: { id },
+          periodEnd: (statement) => periodEnd(statement.end_date),
+          ...call,
+        })
+      ).data,
     listPeople,
     getPerson: async (id, call) =>
       (await upstream.get('/people/{id}', { schema: fourmePersonSchema, params: { id }, query: { fields: PERSON_FIELDS }, ...call })).data,
     peopleByIds: async (ids, call) => {
-      const batches = chunk([...new Set(ids)], FOURME_MAX_PER_PAGE);
+      const batches = idBatches(ids, FOURME_MAX_PER_PAGE);
       const pages = await Promise.all(batches.map((batch) => listPeople({ ids: batch, perPage: FOURME_MAX_PER_PAGE }, call)));
       return { items: pages.flatMap((page) => page.items), rejected: pages.flatMap((page) => page.rejected) };
     },
     close: () => upstream.close(),
   };
+}
+
+/**
+ * When a list of statements stops changing: named ones once the last of their months is over, a year's or a month's
+ * once that year or month is; the whole list never (a statement comes every month).
+ */
+function statementsEnd(query: FourmeUsageStatementQuery, statements: readonly { end_date: string }[]): number | undefined {
+  if (query.ids !== undefined) return latestEnd(statements.map((statement) => statement.end_date));
+  if (query.year === undefined) return undefined;
+  return periodEnd(query.month === undefined ? String(query.year) : `${query.year}-${String(query.month).padStart(2, '0')}`);
 }
 
 function idFilter(ids: readonly number[] | undefined): string | undefined {
@@ -154,12 +176,6 @@ function pagingQuery(paging: FourmePaging): Query {
 
 function withDefaultStatementFields(fields: readonly FourmeUsageStatementField[]): string {
   return [...new Set([...fourmeUsageStatementDefaultFields, ...fields])].join(',');
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function totalEntries(headers: Record<string, string>): number | undefined {

@@ -42,6 +42,6 @@ export const fourmeSource: SourceDefinition<FourmeSettings, FourmeClient, Fourme
     FOURME_TOKEN: fourmeDemoCredentials.token,
     FOURME_ACCOUNT: fourmeDemoCredentials.account,
   }),
-  createClient: (settings, policy) => createFourmeClient(settings, policy),
+  createClient: (settings, policy, options) => createFourmeClient(settings, policy, options),
   createLoaders: (client, call) => createFourmeLoaders(client, call),
 };

@@ -1,6 +1,6 @@
+import { periodEnd } from '../periods.js';
 import type { OnomondoSettings } from './source.js';
-import type { Clock } from '../../upstream/clock.js';
-import { Upstream, type CallOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
+import { Upstream, type CallOptions, type ClientOptions, type HttpPolicy, type Query, type RejectedRecord } from '../../upstream/http.js';
 import {
   onomondoErrorSchema,
   simSchema,
@@ -99,8 +99,9 @@ export interface OnomondoClient {
   close(): Promise<void>;
 }
 
-export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPolicy, options: { clock?: Clock } = {}): OnomondoClient {
+export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPolicy, options: ClientOptions = {}): OnomondoClient {
   const upstream = new Upstream({
+    ...options.sharing?.(settings.apiKey),
     source: 'onomondo',
     baseUrl: settings.baseUrl,
     policy,
@@ -112,7 +113,12 @@ export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPol
 
   return {
     async usage(query = {}, call) {
-      const { data, rejected } = await upstream.get('/usage', { schema: usagePageSchema, query: usageQuery(query), ...call });
+      const { data, rejected } = await upstream.get('/usage', {
+        schema: usagePageSchema,
+        query: usageQuery(query),
+        periodEnd: usagePeriodEnd(query),
+        ...call,
+      });
       return cursorPage(data.usage, rejected, data.pagination);
     },
     async simUsage(simIdOrIccid, query = {}, call) {
@@ -120,6 +126,7 @@ export function createOnomondoClient(settings: OnomondoSettings, policy: HttpPol
         schema: usagePageSchema,
         params: { sim_id: simIdOrIccid },
         query: usageQuery(query),
+        periodEnd: usagePeriodEnd(query),
         ...call,
       });
       return cursorPage(data.usage, rejected, data.pagination);
@@ -155,6 +162,12 @@ function usageQuery(query: OnomondoUsageQuery): Query {
     offset: query.offset,
     next_page: query.nextPage,
   };
+}
+
+/** Usage filtered to a day, month or year is over when that period is; unfiltered usage grows by the minute. */
+function usagePeriodEnd(query: OnomondoUsageQuery): number | undefined {
+  const time = query.filter?.time;
+  return time === undefined ? undefined : periodEnd(time);
 }
 
 /** Pages of the offset envelope are continued by a token of ours; the vendor's cursors hold no colon. */

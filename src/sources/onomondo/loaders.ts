@@ -1,4 +1,3 @@
-import type { CallOptions } from '../../upstream/http.js';
 import { offsetsAsCursors, type CursorList, type OffsetChunk, type OffsetList } from '../lists.js';
 import {
   listedRecordsLoader,
@@ -7,6 +6,7 @@ import {
   sharedWindowLoader,
   stableKey,
   wholeList,
+  type LoaderCall,
   type OwnedWindowKey,
 } from '../loaders.js';
 import type { OnomondoClient, OnomondoCursorPage, OnomondoSimFilter, OnomondoSimsQuery, OnomondoUsageQuery } from './client.js';
@@ -32,7 +32,7 @@ interface SimUsageKey extends OwnedWindowKey {
 }
 
 /** Per-request DataLoaders and lists over the Onomondo client; every call carries the operation's `call` options. */
-export function createOnomondoLoaders(client: OnomondoClient, call: CallOptions = {}) {
+export function createOnomondoLoaders(client: OnomondoClient, call: LoaderCall) {
   const usagePage = memoizedRequests((request: UsageRequest) =>
     request.simId === undefined ? client.usage(request.query, call) : client.simUsage(request.simId, request.query, call),
   );
@@ -68,6 +68,7 @@ export function createOnomondoLoaders(client: OnomondoClient, call: CallOptions 
   // Many SIMs asking for the same filter share pages of the fleet's usage list (`/usage`), which holds
   // every SIM's records in the same time order as each SIM's own list.
   const simUsage = sharedWindowLoader<SimUsageKey, OnomondoUsageRecord>({
+    rounds: call.inFlight,
     share: ({ query }) => ({
       group: stableKey(query),
       shared: { list: fleetUsage(query), ownerOf: (record) => record.sim_id, ownerOfRaw: rawSimId },
@@ -77,10 +78,10 @@ export function createOnomondoLoaders(client: OnomondoClient, call: CallOptions 
 
   return {
     // A fleet of up to 1,000 SIMs comes in one list call, cheaper than one `GET /sims/{id}` per SIM.
-    sim: listedRecordsLoader({ listing: sims(), complete: true, fetchOne: (id) => client.getSim(id, call) }),
+    sim: listedRecordsLoader({ rounds: call.inFlight, listing: sims(), complete: true, fetchOne: (id) => client.getSim(id, call) }),
     simByIccid: lookupsById((iccid) => client.getSim(iccid, call)),
     // The vendor has no single-tag read: tags are found in the tag search.
-    tag: listedRecordsLoader({ listing: offsetsAsCursors(tags, (tag) => tag.id), complete: true }),
+    tag: listedRecordsLoader({ rounds: call.inFlight, listing: offsetsAsCursors(tags, (tag) => tag.id), complete: true }),
     tagUsageTotal: lookupsById((tagId) => client.tagUsageTotal(tagId, call)),
     sims,
     tags,

@@ -35,6 +35,6 @@ export const onomondoSource: SourceDefinition<OnomondoSettings, OnomondoClient, 
   createSimulator: (settings) => createOnomondoSimulator(settings),
   simulatedSettings: onomondoSimulatedSettings,
   simulatedEnvironment: (url) => ({ ONOMONDO_BASE_URL: url, ONOMONDO_API_KEY: onomondoDemoCredentials.apiKey }),
-  createClient: (settings, policy) => createOnomondoClient(settings, policy),
+  createClient: (settings, policy, options) => createOnomondoClient(settings, policy, options),
   createLoaders: (client, call) => createOnomondoLoaders(client, call),
 };

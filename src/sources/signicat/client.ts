@@ -1,7 +1,15 @@
+import { periodEnd } from '../periods.js';
 import type { SignicatSettings } from './source.js';
 import { systemClock, type Clock } from '../../upstream/clock.js';
 import { UpstreamBadRequestError, UpstreamUnauthorizedError } from '../../upstream/errors.js';
-import { Upstream, type CallOptions, type Credentials, type HttpPolicy, type RejectedRecord } from '../../upstream/http.js';
+import {
+  Upstream,
+  type CallOptions,
+  type ClientOptions,
+  type Credentials,
+  type HttpPolicy,
+  type RejectedRecord,
+} from '../../upstream/http.js';
 import {
   accountListSchema,
   accountSchema,
@@ -86,9 +94,10 @@ export interface SignicatClient {
 }
 
 /** Signicat's usage API, its OAuth token endpoint and its Account Management API, each behind one {@link Upstream}. */
-export function createSignicatClient(settings: SignicatSettings, policy: HttpPolicy, options: { clock?: Clock } = {}): SignicatClient {
+export function createSignicatClient(settings: SignicatSettings, policy: HttpPolicy, options: ClientOptions = {}): SignicatClient {
   const clock = options.clock ?? systemClock;
-  const common = { source: 'signicat', policy, errorMessage: readErrorBody, clock } as const;
+  const shared = options.sharing?.(`${settings.clientId}\n${settings.clientSecret}`);
+  const common = { ...shared, source: 'signicat', policy, errorMessage: readErrorBody, clock } as const;
   const tokenEndpoint = new Upstream({ ...common, baseUrl: settings.tokenUrl });
   const credentials = createTokenCredentials(tokenEndpoint, settings, clock);
   const usageApi = new Upstream({ ...common, baseUrl: settings.baseUrl, credentials });
@@ -119,6 +128,8 @@ export function createSignicatClient(settings: SignicatSettings, policy: HttpPol
         schema: usagePageSchema,
         query: { ...query },
         headers: scopeHeader(scope),
+        // Usage through a day long past no longer changes; without an end date it grows.
+        periodEnd: query.toDate === undefined ? undefined : periodEnd(query.toDate),
         ...call,
       });
       const rows = data.data.length + rejected.length;

@@ -1,6 +1,13 @@
-import type { CallOptions } from '../../upstream/http.js';
 import type { CursorList, OffsetChunk, OffsetList } from '../lists.js';
-import { listedRecordsLoader, memoizedRequests, sharedWindowLoader, stableKey, wholeList, type OwnedWindowKey } from '../loaders.js';
+import {
+  listedRecordsLoader,
+  memoizedRequests,
+  sharedWindowLoader,
+  stableKey,
+  wholeList,
+  type LoaderCall,
+  type OwnedWindowKey,
+} from '../loaders.js';
 import type {
   SignicatClient,
   SignicatList,
@@ -34,7 +41,7 @@ interface UsageRequest {
 }
 
 /** Per-request DataLoaders and lists over the Signicat client; every call carries the operation's `call` options. */
-export function createSignicatLoaders(client: SignicatClient, call: CallOptions = {}) {
+export function createSignicatLoaders(client: SignicatClient, call: LoaderCall) {
   // Every organisation seen in this request, so an account's organisation tree is known without another call.
   const knownOrganizations = new Map<string, SignicatOrganization>();
   const remember = (organization: SignicatOrganization): SignicatOrganization => {
@@ -70,6 +77,7 @@ export function createSignicatLoaders(client: SignicatClient, call: CallOptions 
   // batch spans several organisations of one tree. The vendor sorts rows by period, account and usage type,
   // so each account's rows keep the order of its own list.
   const accountUsage = sharedWindowLoader<AccountUsageKey, SignicatUsageItem>({
+    rounds: call.inFlight,
     share: (key, batch) => {
       if (key.organizationId === null) return null;
       const root = treeRoot(key.organizationId, knownOrganizations);
@@ -94,12 +102,18 @@ export function createSignicatLoaders(client: SignicatClient, call: CallOptions 
   return {
     // Top-level organisations come in one list call; others (children) are read one by one.
     organization: listedRecordsLoader({
+      rounds: call.inFlight,
       listing: organizations,
       complete: false,
       fetchOne: (id) => client.getOrganization(id, call).then(remember),
     }),
     // Up to 100 accounts come in one list call, cheaper than one `GET /accounts/{id}` each.
-    account: listedRecordsLoader({ listing: accounts, complete: true, fetchOne: (id) => client.getAccount(id, call) }),
+    account: listedRecordsLoader({
+      rounds: call.inFlight,
+      listing: accounts,
+      complete: true,
+      fetchOne: (id) => client.getAccount(id, call),
+    }),
     accounts,
     organizations,
     childOrganizations,

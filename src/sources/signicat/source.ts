@@ -60,6 +60,6 @@ export const signicatSource: SourceDefinition<SignicatSettings, SignicatClient, 
     SIGNICAT_CLIENT_ID: signicatDemoCredentials.clientId,
     SIGNICAT_CLIENT_SECRET: signicatDemoCredentials.clientSecret,
   }),
-  createClient: (settings, policy) => createSignicatClient(settings, policy),
+  createClient: (settings, policy, options) => createSignicatClient(settings, policy, options),
   createLoaders: (client, call) => createSignicatLoaders(client, call),
 };
