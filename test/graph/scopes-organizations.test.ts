@@ -214,3 +214,44 @@ describe('cursors of one view do not page another', () => {
     ]);
   });
 });
+
+describe('vendor calls of an organisation-scoped caller', () => {
+  const LISTED =
+    '{ organizations(first: 20) { nodes { externalId } } accounts(first: 100) { nodes { externalId organization { externalId } } } }';
+  /** The organisation each Account Management call names (`/organizations/{id}`, `/organizations/{id}/organizations`). */
+  const organizationsCalled = () =>
+    gw
+      .upstreamCalls('signicat')
+      .map((call) => /^\/account-management\/organizations\/([^/]+)/.exec(call.path)?.[1])
+      .filter((id) => id !== undefined);
+
+  it.each([
+    { name: 'a child organisation', scoped: [CHILD.id] },
+    { name: 'a top-level organisation', scoped: [TOP.id] },
+    { name: 'two trees, one scope below another', scoped: [TOP.id, childrenOf(TOP.id)[0]!.id, CHILD.id] },
+  ])('listing organisations and accounts of $name reads no organisation outside its trees', async ({ scoped }) => {
+    const caller = callerWith(gw, `usage:read ${scoped.map((id) => `signicat:org:${id}`).join(' ')}`);
+    await caller.data(LISTED);
+    const tree = new Set(organizationsSeenBy(seed, scoped).map((organization) => organization.id));
+    const called = organizationsCalled();
+    expect(called.length).toBeGreaterThan(0);
+    for (const id of called) expect(tree.has(id)).toBe(true);
+    expect(gw.upstreamCalls('signicat').filter((call) => call.path === '/account-management/accounts')).toHaveLength(1);
+  });
+
+  it('a child organisation’s lists cost its own read, its children list and the account list', async () => {
+    await childCaller.data(LISTED);
+    expect(
+      gw
+        .upstreamCalls('signicat')
+        .map((call) => call.path)
+        .sort(),
+    ).toEqual(
+      [
+        '/account-management/accounts',
+        `/account-management/organizations/${CHILD.id}`,
+        `/account-management/organizations/${CHILD.id}/organizations`,
+      ].sort(),
+    );
+  });
+});
