@@ -2,7 +2,7 @@ import { arrayList, filteredList, type CursorList, type OffsetList } from '../so
 import { wholeList } from '../sources/loaders.js';
 import type { UsageSelection as SimUsageSelection } from '../sources/onomondo/loaders.js';
 import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
-import type { SignicatAccount, SignicatOrganization } from '../sources/signicat/schemas.js';
+import { organizationIdForm, type SignicatAccount, type SignicatOrganization } from '../sources/signicat/schemas.js';
 import type { GraphContext } from './context.js';
 
 /**
@@ -72,9 +72,13 @@ export async function visibleIfStatements<T>(context: GraphContext, load: () => 
   return context.visibility.statements ? load() : noneOf(count);
 }
 
-/** The caller's scoped organisations that exist; one that cannot be read fails the list rather than vanish from it. */
+/**
+ * The caller's scoped organisations that exist; one that cannot be read fails the list rather than vanish from it. A
+ * scoped id not of the vendor's form names none, and never reaches the vendor (as ids in the graph's lookups).
+ */
 async function scopedOrganizations(context: GraphContext): Promise<SignicatOrganization[]> {
-  const scoped = await context.loaders.signicat.organization.loadMany([...context.visibility.organizationIds]);
+  const ids = [...context.visibility.organizationIds].filter((id) => organizationIdForm.test(id));
+  const scoped = await context.loaders.signicat.organization.loadMany(ids);
   return scoped
     .filter((record): record is SignicatOrganization | Error => record !== null)
     .map((record) => {

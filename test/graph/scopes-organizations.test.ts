@@ -21,6 +21,13 @@ const topCaller = callerWith(gw, `usage:read signicat:org:${TOP.id}`);
 const childCaller = callerWith(gw, `usage:read signicat:org:${CHILD.id}`);
 const allCaller = callerWith(gw, 'usage:read usage:all', 'operator');
 
+/** The organisation each Account Management call names (`/organizations/{id}`, `/organizations/{id}/organizations`). */
+const organizationsCalled = () =>
+  gw
+    .upstreamCalls('signicat')
+    .map((call) => /^\/account-management\/organizations\/([^/]+)/.exec(call.path)?.[1])
+    .filter((id) => id !== undefined);
+
 interface OrganizationNode {
   externalId: string;
   parent: { externalId: string } | null;
@@ -185,9 +192,13 @@ describe('several signicat:org scopes', () => {
     expect(await caller.data<Lists>(LISTS)).toEqual(expected);
   });
 
-  it('an organisation id the vendor does not know adds nothing and fails nothing', async () => {
-    const caller = callerWith(gw, `usage:read signicat:org:${UNKNOWN_ORGANIZATION} signicat:org:${CHILD.id}`);
+  it.each([
+    { name: 'the vendor does not know', id: UNKNOWN_ORGANIZATION, asked: true },
+    { name: 'not of the vendor’s form (never asked for)', id: 'o-p-../accounts', asked: false },
+  ])('an organisation id $name adds nothing and fails nothing', async ({ id, asked }) => {
+    const caller = callerWith(gw, `usage:read signicat:org:${id} signicat:org:${CHILD.id}`);
     expect(await caller.data<Lists>(LISTS)).toEqual(expectedLists([CHILD.id]));
+    expect(organizationsCalled().some((called) => decodeURIComponent(called).startsWith(id))).toBe(asked);
   });
 });
 
@@ -218,12 +229,6 @@ describe('cursors of one view do not page another', () => {
 describe('vendor calls of an organisation-scoped caller', () => {
   const LISTED =
     '{ organizations(first: 20) { nodes { externalId } } accounts(first: 100) { nodes { externalId organization { externalId } } } }';
-  /** The organisation each Account Management call names (`/organizations/{id}`, `/organizations/{id}/organizations`). */
-  const organizationsCalled = () =>
-    gw
-      .upstreamCalls('signicat')
-      .map((call) => /^\/account-management\/organizations\/([^/]+)/.exec(call.path)?.[1])
-      .filter((id) => id !== undefined);
 
   it.each([
     { name: 'a child organisation', scoped: [CHILD.id] },

@@ -202,6 +202,12 @@ describe('cursors of one view do not page another', () => {
     invalidCursor(await tagCaller.query(SIM_USAGE, { first: 3, after: all.simUsage.pageInfo.endCursor }), 'simUsage');
   });
 
+  it('a tag-list cursor of a usage:all caller is INVALID_CURSOR for a tag-scoped caller, though both are offset lists', async () => {
+    const query = 'query ($after: String) { tags(first: 1, after: $after) { nodes { externalId } pageInfo { endCursor } } }';
+    const all = await allCaller.data<{ tags: Page<unknown> }>(query);
+    invalidCursor(await bothTagsCaller.query(query, { after: all.tags.pageInfo.endCursor }), 'tags');
+  });
+
   it('a cursor of a caller with one tag is INVALID_CURSOR for a caller with another set of tags, and the other way', async () => {
     const one = await tagCaller.data<{ sims: Page<SimNode> }>(SIMS, { first: 3 });
     const both = await bothTagsCaller.data<{ sims: Page<SimNode> }>(SIMS, { first: 3 });
