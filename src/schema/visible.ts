@@ -1,5 +1,7 @@
 import { arrayList, filteredList, type CursorList, type OffsetList } from '../sources/lists.js';
 import { wholeList } from '../sources/loaders.js';
+import type { FourmeLoaders } from '../sources/fourme/loaders.js';
+import type { FourmePerson, FourmeUsageStatement } from '../sources/fourme/schemas.js';
 import type { UsageSelection as SimUsageSelection } from '../sources/onomondo/loaders.js';
 import type { OnomondoSim, OnomondoTag, OnomondoUsageRecord } from '../sources/onomondo/schemas.js';
 import { organizationIdForm, type SignicatAccount, type SignicatOrganization } from '../sources/signicat/schemas.js';
@@ -67,9 +69,30 @@ export async function visibleTags(context: GraphContext, ids: readonly string[])
   return narrowed(records, (tag) => context.visibility.seesTag(tag.id));
 }
 
-/** Statements and the people they bill, for callers with `fourme:statements`. */
+/** Statements, for callers with `fourme:statements`. */
 export async function visibleIfStatements<T>(context: GraphContext, load: () => Promise<Loaded<T>[]>, count: number): Promise<Loaded<T>[]> {
   return context.visibility.statements ? load() : noneOf(count);
+}
+
+/** The statement's billable people: listed statements carry them; others are read by id (batched). */
+export async function billableUserIds(statement: FourmeUsageStatement, loaders: FourmeLoaders): Promise<number[]> {
+  return statement.billable_user_ids ?? (await loaders.statement.load(statement.id))?.billable_user_ids ?? [];
+}
+
+/**
+ * People, for callers with `fourme:statements`: those a statement bills (every statement read once per operation);
+ * `usage:all` sees everyone. Person ids are small numbers: without this, any person could be read by guessing ids.
+ */
+export async function visiblePeople(context: GraphContext, ids: readonly number[]): Promise<Loaded<FourmePerson>[]> {
+  if (!context.visibility.statements) return noneOf(ids.length);
+  if (context.visibility.all) return context.loaders.fourme.person.loadMany(ids);
+  const statements = await wholeList(context.loaders.fourme.statements({}))();
+  const billed = new Set((await Promise.all(statements.map((statement) => billableUserIds(statement, context.loaders.fourme)))).flat());
+  // Only billed people are read: the others are unknown to this caller, and cost no call.
+  const wanted = ids.filter((id) => billed.has(id));
+  const people = await context.loaders.fourme.person.loadMany(wanted);
+  const byId = new Map(wanted.map((id, index) => [id, people[index] ?? null]));
+  return ids.map((id) => byId.get(id) ?? null);
 }
 
 /**

@@ -161,6 +161,17 @@ describe('fourme:statements', () => {
     expect(data.person).toEqual({ name: PERSON.name });
   });
 
+  it('a person billed on no statement answers exactly as one that does not exist', async () => {
+    const billed = new Set(fourme.statements.flatMap((statement) => statement.billable_user_ids));
+    const unbilled = fourme.people.find((person) => !billed.has(person.id))!;
+    const query = 'query ($id: ID!) { person(id: $id) { name primaryEmail } node(id: $id) { id } nodes(ids: [$id]) { id } }';
+    const hidden = answerOf(await statementsCaller.query(query, { id: globalId('Person', unbilled.id) }));
+    expect(hidden).toEqual(answerOf(await statementsCaller.query(query, { id: globalId('Person', 1) })));
+    expect(hidden).toEqual({ data: { person: null, node: null, nodes: [null] } });
+    const seenByAll = await allCaller.data<{ person: { name: string } }>(query, { id: globalId('Person', unbilled.id) });
+    expect(seenByAll.person.name).toBe(unbilled.name);
+  });
+
   it('without it, statements and people answer exactly as ones that do not exist, and 4me is not called', async () => {
     const caller = callerWith(gw, `usage:read onomondo:tag:${TAG.id} signicat:org:${CHILD.id}`);
     const lookups = `query ($statement: ID!, $person: ID!, $year: Int!, $month: Int!) {
