@@ -175,6 +175,8 @@ describe('signicat:org:<child organisation>', () => {
     },
   ];
 
+  // Data and errors only: deciding costs a call per ancestor walked (`extensions.cost`), which Signicat's random
+  // 20-character ids keep from telling anything to a caller who cannot guess them.
   it.each(LOOKUPS)('$name answers exactly as a record that does not exist', async ({ query, outside, unknown }) => {
     const hidden = answerOf(await childCaller.query(query, { id: outside }));
     expect(hidden).toEqual(answerOf(await childCaller.query(query, { id: unknown })));

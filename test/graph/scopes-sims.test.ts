@@ -144,10 +144,11 @@ describe('onomondo:tag:<id>', () => {
   ];
 
   it.each(LOOKUPS)(
-    '$name of a record outside the scope answers exactly as one that does not exist',
+    '$name of a record outside the scope answers exactly as one that does not exist, at the same cost',
     async ({ query, outside, unknown }) => {
-      const hidden = answerOf(await tagCaller.query(query, { id: outside }));
-      expect(hidden).toEqual(answerOf(await tagCaller.query(query, { id: unknown })));
+      // SIM ids are guessable numbers: even the vendor calls an answer reports (`extensions.cost`) must not tell them apart.
+      const hidden = await tagCaller.query(query, { id: outside });
+      expect(hidden).toEqual(await tagCaller.query(query, { id: unknown }));
       expect(hidden.errors).toBeUndefined();
       // The same record is there for a caller who sees everything: the lookup is not simply broken.
       expect(answerOf(await allCaller.query(query, { id: outside }))).not.toEqual(hidden);

@@ -165,9 +165,10 @@ describe('fourme:statements', () => {
     const billed = new Set(fourme.statements.flatMap((statement) => statement.billable_user_ids));
     const unbilled = fourme.people.find((person) => !billed.has(person.id))!;
     const query = 'query ($id: ID!) { person(id: $id) { name primaryEmail } node(id: $id) { id } nodes(ids: [$id]) { id } }';
-    const hidden = answerOf(await statementsCaller.query(query, { id: globalId('Person', unbilled.id) }));
-    expect(hidden).toEqual(answerOf(await statementsCaller.query(query, { id: globalId('Person', 1) })));
-    expect(hidden).toEqual({ data: { person: null, node: null, nodes: [null] } });
+    // Person ids are guessable numbers: even the vendor calls an answer reports (`extensions.cost`) must not tell them apart.
+    const hidden = await statementsCaller.query(query, { id: globalId('Person', unbilled.id) });
+    expect(hidden).toEqual(await statementsCaller.query(query, { id: globalId('Person', 1) }));
+    expect(answerOf(hidden)).toEqual({ data: { person: null, node: null, nodes: [null] } });
     const seenByAll = await allCaller.data<{ person: { name: string } }>(query, { id: globalId('Person', unbilled.id) });
     expect(seenByAll.person.name).toBe(unbilled.name);
   });
