@@ -43,6 +43,16 @@ export class Visibility {
     return this.all;
   }
 
+  /** Whether the caller may see any organisation at all: without, nothing needs asking Signicat. */
+  get someOrganization(): boolean {
+    return this.all || this.organizationIds.size > 0;
+  }
+
+  /** Whether the caller may see any SIM or tag at all: without, nothing needs asking Onomondo. */
+  get someSim(): boolean {
+    return this.all || this.tagIds.size > 0;
+  }
+
   seesTag(tagId: string): boolean {
     return this.all || this.tagIds.has(tagId);
   }

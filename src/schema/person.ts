@@ -3,11 +3,11 @@ import type { FourmePerson, FourmeReference } from '../sources/fourme/schemas.js
 import { builder } from './builder.js';
 import { localId } from './node-id.js';
 import { batchedPlan } from './plans.js';
-import { visibleIfStatements } from './visible.js';
+import { visiblePeople } from './visible.js';
 
 export const Person = builder.loadableNodeRef('Person', {
   id: { resolve: (person: FourmePerson) => person.id, parse: parsePersonId },
-  load: (ids: number[], context) => visibleIfStatements(context, () => context.loaders.fourme.person.loadMany(ids), ids.length),
+  load: (ids: number[], context) => visiblePeople(context, ids),
 });
 
 const Site = builder.objectRef<FourmeReference>('Site').implement({

@@ -15,7 +15,7 @@ import { resolveConnection } from './paging/connection.js';
 import { batchedPlan, listPlan, sharedWindowsPlan } from './plans.js';
 import { SimUsageFilter, SimUsageRecord, SimUsageRecordConnection, groupByHourArg, usageFilter } from './sim-usage.js';
 import { Tag } from './tag.js';
-import { visibleSimList, visibleSims } from './visible.js';
+import { visibleSimByIccid, visibleSimList, visibleSims } from './visible.js';
 
 export const Sim = builder.loadableNodeRef('Sim', {
   id: { resolve: (sim: OnomondoSim) => sim.id },
@@ -160,8 +160,7 @@ builder.queryFields((t) => ({
       if (args.id) return localId(args.id, 'Sim');
       const iccid = args.iccid ?? '';
       if (!iccidForm.test(iccid)) throw new BadUserInputError('`iccid` must be the 18 to 22 digits printed on the SIM');
-      const sim = await context.loaders.onomondo.simByIccid.load(iccid);
-      return sim && context.visibility.seesSim(sim) ? sim : null;
+      return visibleSimByIccid(context, iccid);
     },
   }),
 }));

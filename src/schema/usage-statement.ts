@@ -1,6 +1,5 @@
 import { BadUserInputError } from '../errors.js';
 import { FOURME_MAX_PER_PAGE } from '../sources/fourme/client.js';
-import type { FourmeLoaders } from '../sources/fourme/loaders.js';
 import type { FourmeUsageStatement } from '../sources/fourme/schemas.js';
 import { arrayList } from '../sources/lists.js';
 import { builder } from './builder.js';
@@ -11,7 +10,7 @@ import { resolveConnection } from './paging/connection.js';
 import { Person } from './person.js';
 import { batchedPagePlan, batchedPlan, listPlan } from './plans.js';
 import { enumValue, vendorEnum } from './vendor-enum.js';
-import { visibleIfStatements } from './visible.js';
+import { billableUserIds, visibleIfStatements } from './visible.js';
 
 const UsagePlan = vendorEnum('UsagePlan', 'The service desk plan a usage statement was billed on.', {
   BASIC: { value: 'basic', description: 'Basic.' },
@@ -137,11 +136,6 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-/** The statement's billable people: listed statements carry them; others are read by id (batched). */
-async function billableUserIds(statement: FourmeUsageStatement, loaders: FourmeLoaders): Promise<number[]> {
-  return statement.billable_user_ids ?? (await loaders.statement.load(statement.id))?.billable_user_ids ?? [];
-}
 
 function statementFilter(args: { year?: number | null; month?: number | null }) {
   if (args.month != null && (args.month < 1 || args.month > 12)) throw new BadUserInputError('`month` must be between 1 and 12');
