@@ -8,7 +8,8 @@ import { schema } from './schema/index.js';
 import { CursorCodec } from './schema/paging/cursor.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { sourceDefinitions, type SourceName, type SourceSettings } from './sources/registry.js';
-import { collectUpstreams } from './upstream/http.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { collectUpstreams, type Upstream } from './upstream/http.js';
 import { createApp, type App } from './yoga.js';
 
 /** What a cluster worker gets from its primary, so that every worker behaves as one gateway. */
@@ -17,11 +18,15 @@ export interface GatewayOptions {
   simulators?: Partial<Record<SourceName, string>>;
   /** Signs cursors when `CURSOR_SECRET` is unset, so that a cursor from one worker pages on every other. */
   cursorSecret?: Buffer;
+  /** The primary serves the metrics of every worker: this process answers it instead of listening on `METRICS_PORT`. */
+  metricsInPrimary?: boolean;
 }
 
 export interface Gateway {
   /** `http://host:port/graphql` */
   url: string;
+  /** `http://host:port/metrics` on the metrics listener; `undefined` when off or served by the cluster primary. */
+  metricsUrl: string | undefined;
   app: App;
   connected: ConnectedSources;
   /** Sources answered by simulators with demo data (embedded, or the primary's). */
@@ -41,9 +46,22 @@ export interface Gateway {
 export async function startGateway(config: Config, options: GatewayOptions = {}, log: Logger = createLogger(config.log)): Promise<Gateway> {
   const trustedDocuments = config.trustedDocuments === undefined ? undefined : await loadTrustedDocuments(config.trustedDocuments, schema);
   const shared = options.simulators ?? {};
-  const { result: connected, upstreams } = await collectUpstreams(() =>
-    connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
+  let upstreams: Upstream[] = [];
+  const telemetry = new Telemetry(
+    { metrics: config.metrics, tracing: config.tracing, budgetLimits: budgetLimits(config) },
+    {
+      upstreams: () => upstreams.map((upstream) => upstream.health),
+      operationNames: trustedDocuments !== undefined,
+      metricsInPrimary: options.metricsInPrimary ?? false,
+    },
+    log,
   );
+  const collected = await collectUpstreams(
+    () => connectSources({ ...config, sources: withSimulators(config.sources, shared) }),
+    telemetry.upstreamObserver,
+  );
+  const connected = collected.result;
+  upstreams = collected.upstreams;
   const simulated = [...connected.simulators.map((simulator) => simulator.source), ...Object.keys(shared)];
   // What /ready checks besides the process's own phase. Redis, once configured, adds its ping here.
   const dependencies: DependencyCheck[] = [];
@@ -54,18 +72,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
   });
   // Without a configured secret, cursors are signed with one of this process's own: valid until it restarts.
   const cursors = new CursorCodec(config.cursorSecret ?? options.cursorSecret ?? randomBytes(32));
-  const app = createApp(connected.clients, config, { log, paging: { limits: config.paging, cursors }, trustedDocuments, readiness });
+  const app = createApp(connected.clients, config, {
+    log,
+    paging: { limits: config.paging, cursors },
+    trustedDocuments,
+    readiness,
+    telemetry,
+  });
   const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
   let port: number;
+  let metricsUrl: string | undefined;
   try {
     ({ port } = await http.listen(config.port, config.host));
+    metricsUrl = await telemetry.start();
   } catch (error) {
-    await connected.close();
+    await http.close();
+    await Promise.all([connected.close(), telemetry.close()]);
     throw error;
   }
   readiness.markReady();
   return {
     url: graphqlUrl(config.host, port),
+    metricsUrl,
     app,
     connected,
     simulated,
@@ -78,14 +106,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
         // Pools would wait for the vendor calls of the requests just cut off; the process is about to exit anyway.
         return false;
       }
-      await connected.close();
+      await Promise.all([connected.close(), telemetry.close()]);
       return true;
     },
     async close() {
       await http.close();
-      await connected.close();
+      await Promise.all([connected.close(), telemetry.close()]);
     },
   };
+}
+
+/** Our own call budget per vendor, in calls per window. */
+function budgetLimits(config: Config): Record<string, number | undefined> {
+  return Object.fromEntries(Object.entries(config.rateLimits).map(([source, limit]) => [source, limit?.calls]));
 }
 
 /** The configured sources, plus the shared simulators' settings for those left unset. */

@@ -17,6 +17,7 @@ import { schema } from './schema/index.js';
 import type { Paging } from './schema/paging/args.js';
 import { useReadiness, type Readiness } from './readiness.js';
 import type { Clients } from './sources/registry.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 export interface AppOptions {
   log: Logger;
@@ -24,10 +25,12 @@ export interface AppOptions {
   /** When given, only these documents run (`TRUSTED_DOCUMENTS`). */
   trustedDocuments?: TrustedDocuments | undefined;
   readiness: Readiness;
+  /** Metrics and traces; their plugins come first, so that they see every other plugin's work. */
+  telemetry?: Telemetry | undefined;
 }
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
-export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness }: AppOptions) {
+export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness, telemetry }: AppOptions) {
   const clientBudget = config.clientCallsPerMinute === undefined ? undefined : new ClientBudget(config.clientCallsPerMinute);
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
@@ -52,7 +55,8 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
     multipart: false,
     cors: corsPolicy(config.browser.corsOrigins),
     plugins: [
-      useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs }),
+      ...(telemetry?.plugins('/graphql') ?? []),
+      useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs, logBindings: telemetry?.logBindings }),
       useReadiness(readiness),
       useBodyLimit(config.requestLimits.maxBodyBytes),
       useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),

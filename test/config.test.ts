@@ -53,6 +53,8 @@ describe('loadConfig', () => {
       },
       redis: undefined,
       rateLimits: { signicat: undefined, onomondo: { calls: 600, windowMs: 60_000 }, fourme: { calls: 3600, windowMs: 3_600_000 } },
+      metrics: { port: 9464, host: '0.0.0.0' },
+      tracing: undefined,
       simulator: { latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });

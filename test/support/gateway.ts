@@ -48,6 +48,8 @@ export async function startTestGateway(environment: Record<string, string> = {})
     ...(environment['AUTH_JWT_SECRET'] || environment['AUTH_JWKS_URL'] ? {} : { AUTH_MODE: 'anonymous' }),
     // Test files put hundreds of operations through one gateway from one address; the client budget has its own tests.
     MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: '0',
+    // Many gateways run at once on one machine: a test that reads metrics asks for a free port ('0').
+    METRICS_PORT: 'off',
     ...environment,
   });
   const gateway = await startGateway(config);
