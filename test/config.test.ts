@@ -326,6 +326,49 @@ describe('loadConfig', () => {
     expect(message).toMatch(/^ {2}ONOMONDO_API_KEY: is required when ONOMONDO_BASE_URL is set$/m);
   });
 
+  it('puts the metrics listener on METRICS_PORT and HOST by default, anywhere METRICS_HOST says, or nowhere with off', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(loadConfig({ METRICS_PORT: 'off' }).metrics).toBeUndefined();
+    for (const port of ['70000', '-1', 'on']) expect(configError({ METRICS_PORT: port })).toMatch(/^ {2}METRICS_PORT: /m);
+  });
+
+  it('sends traces once an OTLP endpoint is set, to /v1/traces below it or to the traces endpoint as given', () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'unused' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      headers: {},
+      serviceName: 'usage-graph',
+      scheduleDelayMs: 5000,
+      propagateToUpstream: false,
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/api/traces',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, X-Team = usage',
+        OTEL_PROPAGATE_TO_UPSTREAM: 'true',
+      }).tracing,
+    ).toMatchObject({
+      tracesUrl: 'https://otlp.example.com/api/traces',
+      protocol: 'http/json',
+      headers: { 'x-api-key': 'abc==', 'x-team': 'usage' },
+      propagateToUpstream: true,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+  });
+
+  it('refuses gRPC and malformed OTLP headers, without quoting the headers', () => {
+    expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatch(
+      /^ {2}OTEL_EXPORTER_OTLP_PROTOCOL: .*gRPC is not supported/m,
+    );
+    const message = configError({ OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key: otlp-secret-value' });
+    expect(message).toMatch(/^ {2}OTEL_EXPORTER_OTLP_HEADERS: must be key=value pairs/m);
+    expect(message).not.toContain('otlp-secret-value');
+  });
+
   it('rejects a blank HOST', () => {
     expect(configError({ HOST: '   ' })).toMatch(/^ {2}HOST: /m);
   });

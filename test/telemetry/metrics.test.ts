@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { exampleOperation } from '../../src/schema/example-operation.js';
 import type { SourceName } from '../../src/sources/registry.js';
 import { Telemetry } from '../../src/telemetry/telemetry.js';
-import { useTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, useTestGateway, type TestGateway } from '../support/gateway.js';
 import { increase, scrape, total, type Sample } from '../support/metrics.js';
 import { mintToken, TEST_SECRET } from '../support/tokens.js';
 
@@ -92,6 +94,21 @@ describe('upstream metrics', () => {
     // prom-client's process metrics and the Yoga plugin's GraphQL phases are there beside the gateway's own.
     expect(samples.some((sample) => sample.name === 'process_resident_memory_bytes')).toBe(true);
     expect(total(samples, 'graphql_envelop_phase_execute_count')).toBeGreaterThan(0);
+  });
+});
+
+describe('METRICS_PORT taken', () => {
+  it('stops start-up with a message naming METRICS_PORT', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      await expect(startTestGateway({ METRICS_PORT: String(port) })).rejects.toThrow(
+        `METRICS_PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 
