@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SourceName } from '../src/sources/registry.js';
+import type { CheckCosts } from './checks.js';
 import type { OperationName } from './operations.js';
 
 /** Per-operation figures; `calls`..`errors` are the fields the issue asks for, the rest explain them. */
@@ -89,6 +90,8 @@ export interface BenchResults {
     serverEnvironment: Record<string, string>;
     serverCommand: string;
     simulatorRateLimits: string;
+    /** What authentication, the cost planner and the client budget add to each request. */
+    checks?: CheckCosts;
     wallTimeS?: number;
   };
   operations: Partial<Record<OperationName, OperationResult>>;
@@ -130,7 +133,26 @@ export function renderTable(results: BenchResults): string {
     '| operation | overhead p50 ms | before first upstream call | between sequential calls | after last call | baseline overhead p50 ms | server CPU ms per request @16 | server CPU @64 (of one core) | RSS MB: start / after warm-up / @16 / peak |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...split,
+    ...checksTable(results.meta.checks, results.operations),
   ].join('\n');
+}
+
+/** The safety checks' cost per request beside each operation's overhead, and each plan against the default call limit. */
+function checksTable(checks: CheckCosts | undefined, operations: BenchResults['operations']): string[] {
+  if (!checks) return [];
+  const rows = Object.entries(checks.planning).map(([name, plan]) => {
+    const overhead = operations[name as OperationName]?.overheadP50Ms ?? Number.NaN;
+    const total = checks.authenticationUs + plan.us + checks.clientBudgetUs;
+    return `| ${name} | ${fixed(checks.authenticationUs, 0)} | ${fixed(plan.us, 0)} | ${fixed(checks.clientBudgetUs, 1)} | ${fixed(total, 0)} | ${fixed((total / 1000 / overhead) * 100, 1)}% | ${plan.estimatedCalls} / ${checks.defaultCallLimit} | ${plan.estimatedObjects} |`;
+  });
+  return [
+    '',
+    'What the safety checks add to each request (in-process, µs): verifying the HS256 bearer token, planning the operation before it runs, the client budget’s admission and one call’s charge; and each plan’s worst case against the default call limit:',
+    '',
+    '| operation | authentication µs | planning µs | client budget µs | checks µs | share of overhead p50 | estimated calls / limit | estimated objects |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+  ];
 }
 
 /** One line per target and operation that misses it. */

@@ -22,6 +22,7 @@ import { createFourmeSimulator, fourmeDemoCredentials, fourmeSimulatedSettings }
 import { createOnomondoSimulator, onomondoDemoCredentials } from '../src/sources/onomondo/simulator.js';
 import { createSignicatSimulator, signicatDemoCredentials } from '../src/sources/signicat/simulator.js';
 import { createBaselines, createClients, type BaselineOperation } from './baseline.js';
+import { measureChecks } from './checks.js';
 import {
   callsByEndpoint,
   callsBySource,
@@ -645,6 +646,8 @@ async function main(): Promise<void> {
     ]);
     const serverEnvironment: Record<string, string> = {
       PAGE_SIZE_MAX: '1000',
+      // One subject sends the whole load: its budget is checked and charged on every call, but never runs out.
+      MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: '1000000000',
       ...opts.serverEnv,
     };
     const environment: Record<string, string> = {
@@ -753,6 +756,14 @@ async function main(): Promise<void> {
       },
       operations: {},
     };
+
+    results.meta.checks = await measureChecks(selected, opts.quick ? 200 : 2000);
+    progress(
+      `safety checks per request: authentication ${results.meta.checks.authenticationUs.toFixed(0)} µs, client budget ${results.meta.checks.clientBudgetUs.toFixed(1)} µs, planning ` +
+        Object.entries(results.meta.checks.planning)
+          .map(([name, plan]) => `${name} ${plan.us.toFixed(0)} µs (${plan.estimatedCalls} calls estimated)`)
+          .join(', '),
+    );
 
     for (const operation of selected) {
       progress(`${operation.name}: ${operation.title}`);

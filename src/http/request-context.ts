@@ -164,7 +164,7 @@ function clientOf(state: RequestState, serverContext: unknown): string {
 
 /** The client's address under Node's HTTP server (undefined for `app.fetch` calls). */
 function remoteAddressOf(serverContext: unknown): string | undefined {
-  return (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
+  return (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket.remoteAddress;
 }
 
 function abortReason(signal: AbortSignal): string {

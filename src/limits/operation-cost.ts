@@ -1,4 +1,12 @@
-import { getOperationAST, getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphContext } from '../schema/context.js';
 import { planOperation, type Plan } from './cost-plan.js';
@@ -30,16 +38,8 @@ export const COST_CODES = {
 export function useOperationCost(limits: CostLimits): Plugin<GraphContext, GraphContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (!operation) return;
-      const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
-      // Variables that do not fit their definitions are execution's to report.
-      if ('errors' in variables && variables.errors) return;
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      for (const definition of args.document.definitions) {
-        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-      }
-      const plan = planOperation(args.schema, operation, fragments, variables.coerced, { pageSize: limits.defaultPageSize });
+      const plan = planDocument(args.schema, args.document, args.operationName, args.variableValues, limits.defaultPageSize);
+      if (!plan) return;
       args.contextValue.budget.estimated = plan.calls;
       const refusal = refusalOf(plan, limits);
       if (refusal) setResultAndStopExecution({ errors: [refusal], extensions: { cost: costOf(args.contextValue) } });
@@ -50,6 +50,28 @@ export function useOperationCost(limits: CostLimits): Plugin<GraphContext, Graph
       setResult({ ...result, extensions: { ...result.extensions, cost: costOf(context) } });
     },
   };
+}
+
+/**
+ * The plan of the operation a request runs, from its document and raw variables; `undefined` when there is no such
+ * operation or its variables do not fit their definitions (execution reports both).
+ */
+export function planDocument(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+  defaultPageSize: number,
+): Plan | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (variables.errors) return undefined;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  return planOperation(schema, operation, fragments, variables.coerced, { pageSize: defaultPageSize });
 }
 
 function refusalOf(plan: Plan, limits: CostLimits): GraphQLError | undefined {

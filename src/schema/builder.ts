@@ -6,7 +6,7 @@ import { CountryCodeResolver, DateResolver, DateTimeResolver, HexColorCodeResolv
 import { BadUserInputError } from '../errors.js';
 import type { FieldPlan } from '../limits/cost-plan.js';
 import type { GraphContext } from './context.js';
-import { checkedId, type GlobalId } from './node-id.js';
+import { checkedId, decodeGlobalId, encodeGlobalId, nodeLoadCalls, type GlobalId } from './node-id.js';
 import './notices.js';
 
 export const builder = new SchemaBuilder<{
@@ -53,7 +53,7 @@ export const builder = new SchemaBuilder<{
     beforeArgOptions: { description: 'Return items before this cursor, taken from an edge or `pageInfo.startCursor` of the same list.' },
     nodeQueryOptions: {
       description: 'Any object by its global id; null when there is none.',
-      extensions: { plan: { calls: { batched: 'node', batchSize: 100 } } satisfies FieldPlan },
+      extensions: { plan: { calls: { each: (args) => nodeLoadCalls([args['id']]) } } satisfies FieldPlan },
       resolve: (_root, args, _context, _info, resolveNode) => resolveNode(checkedId(args.id)),
     },
     nodesQueryOptions: {
@@ -61,22 +61,15 @@ export const builder = new SchemaBuilder<{
       // One load per id, batched per type by each type's loader.
       extensions: {
         plan: {
-          calls: { batched: 'node', batchSize: 100, ofItems: true },
+          calls: { each: (args) => (Array.isArray(args['ids']) ? nodeLoadCalls(args['ids']) : 0) },
           items: (args) => (Array.isArray(args['ids']) ? args['ids'].length : 0),
         } satisfies FieldPlan,
       },
       resolve: (_root, args, context, info) => resolveEachNode(args.ids, context, info),
     },
-    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${String(id)}`).toString('base64url'),
-    // A malformed id decodes to no type, so `nodes(ids:)` can refuse it alone; every use checks the type.
-    decodeGlobalID: (globalID) => {
-      const decoded = globalID.length <= 256 ? Buffer.from(globalID, 'base64url').toString('utf8') : '';
-      const separator = decoded.indexOf(':');
-      if (separator <= 0 || separator === decoded.length - 1 || Buffer.from(decoded).toString('base64url') !== globalID) {
-        return { typename: '', id: '' };
-      }
-      return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
-    },
+    encodeGlobalID: encodeGlobalId,
+    // A malformed id decodes to no type, so `nodes(ids:)` can refuse it alone.
+    decodeGlobalID: decodeGlobalId,
   },
 });
 

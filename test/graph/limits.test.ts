@@ -61,6 +61,20 @@ describe('operations refused before they run', () => {
     expect(totalCalls()).toBe(0);
   });
 
+  it('prices nodes(ids:) by the calls each type of id costs: organisations one each, SIMs a hundred to a call', async () => {
+    const organizations = Array.from({ length: 11 }, (_, i) => globalId('Organization', `org-${i}`));
+    const sims = onomondo.sims.slice(0, 20).map((sim) => globalId('Sim', sim.id));
+
+    const refused = await post('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: organizations });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_CALL_LIMIT_EXCEEDED', estimated: 11, max: 10 });
+    expect(totalCalls()).toBe(0);
+
+    const answered = await post('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: sims });
+    expect(answered.status).toBe(200);
+    expect(answered.body.extensions?.['cost']).toMatchObject({ estimatedCalls: 1 });
+  });
+
   it('prices the answer size: a document under the call limit but over the object limit is refused', async () => {
     const answer = await post('{ sims(first: 50) { nodes { usage(first: 100) { nodes { bytes } } } } }');
 
