@@ -215,7 +215,7 @@ const environmentSchema = z
       .trim()
       .regex(/^(off|\d{1,5})$/, 'must be a port number (0: any free port) or off')
       .refine((value) => value === 'off' || Number(value) <= 65535, 'must be at most 65535')
-      .default('9464'),
+      .optional(),
     METRICS_HOST: z.string().trim().min(1).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: variable.url.optional(),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable.url.optional(),
@@ -373,7 +373,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       RateLimit | undefined
     >,
     sources: sourceSettings,
-    metrics: env.METRICS_PORT === 'off' ? undefined : { port: Number(env.METRICS_PORT), host: env.METRICS_HOST ?? env.HOST },
+    metrics: metricsListener(env),
     tracing: tracingSettings(env),
     simulator: {
       ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
@@ -387,6 +387,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       ),
     },
   };
+}
+
+/**
+ * `METRICS_PORT`, by default 9464; but a gateway told to take any free port (`PORT=0`: tests, benchmarks, several
+ * gateways in one process) takes any free one for its metrics too, never a fixed port it might share.
+ */
+function metricsListener(env: z.output<typeof environmentSchema>): Config['metrics'] {
+  if (env.METRICS_PORT === 'off') return undefined;
+  const port = env.METRICS_PORT === undefined ? (env.PORT === 0 ? 0 : 9464) : Number(env.METRICS_PORT);
+  return { port, host: env.METRICS_HOST ?? env.HOST };
 }
 
 /** Traces go out once an OTLP endpoint is set: the traces endpoint as it is, or `/v1/traces` below the general one. */

@@ -326,10 +326,12 @@ describe('loadConfig', () => {
     expect(message).toMatch(/^ {2}ONOMONDO_API_KEY: is required when ONOMONDO_BASE_URL is set$/m);
   });
 
-  it('puts the metrics listener on METRICS_PORT and HOST by default, anywhere METRICS_HOST says, or nowhere with off', () => {
+  it('puts the metrics listener on port 9464 and HOST by default, where METRICS_PORT and METRICS_HOST say, or nowhere', () => {
     expect(loadConfig({ HOST: '127.0.0.1' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
     expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
     expect(loadConfig({ METRICS_PORT: 'off' }).metrics).toBeUndefined();
+    // A gateway on any free port takes any free port for its metrics too.
+    expect(loadConfig({ PORT: '0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
     for (const port of ['70000', '-1', 'on']) expect(configError({ METRICS_PORT: port })).toMatch(/^ {2}METRICS_PORT: /m);
   });
 
