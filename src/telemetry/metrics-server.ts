@@ -44,7 +44,7 @@ export async function startMetricsServer(source: MetricsSource, port: number, ho
     );
     server.listen(port, host, () => resolve(server.address() as AddressInfo));
   });
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${address.port}/metrics`,
     close: () =>

@@ -81,14 +81,14 @@ export class GatewayMetrics {
     });
     this.#refused = new Counter({
       name: 'graphql_operations_refused_total',
-      help: 'Operations refused before they ran, by the refusal\u2019s extensions.code.',
+      help: 'Operations refused before they ran, by the extensions.code of the refusal.',
       labelNames: ['reason'],
       registers,
     });
     const budgets = this.#budgets;
     new Gauge({
       name: 'upstream_budget_remaining',
-      help: 'Vendor calls left in our budget for the vendor right now (the tighter of our own count and the vendor\u2019s).',
+      help: 'Vendor calls left in our budget for the vendor right now (the tighter of our own count and that of the vendor).',
       labelNames: ['source'],
       registers,
       // Budgets shared through Redis read alike in every worker; per-process ones are as tight as the tightest.
@@ -119,7 +119,7 @@ export class GatewayMetrics {
     const upstreams = options.upstreams;
     new Gauge({
       name: 'upstream_breaker_open',
-      help: '1 while any of the vendor\u2019s circuit breakers fails calls fast (in any worker), else 0.',
+      help: '1 while any circuit breaker of the vendor fails calls fast (in any worker), else 0.',
       labelNames: ['source'],
       registers,
       aggregator: 'max',

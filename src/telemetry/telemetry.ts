@@ -31,9 +31,9 @@ export interface TelemetryOptions {
 export class Telemetry {
   /** Prometheus metrics; `undefined` with `METRICS_PORT=off`. Budgets register their gauges here. */
   readonly metrics: GatewayMetrics | undefined;
-  readonly tracing: Tracing | undefined;
   /** Reports every vendor call: given to `collectUpstreams`. `undefined` when neither metrics nor traces are on. */
   readonly upstreamObserver: UpstreamObserver | undefined;
+  readonly #tracing: Tracing | undefined;
   readonly #settings: TelemetrySettings;
   readonly #options: TelemetryOptions;
   readonly #log: Logger;
@@ -46,18 +46,18 @@ export class Telemetry {
     this.metrics =
       settings.metrics &&
       new GatewayMetrics({ upstreams: options.upstreams, budgetLimits: settings.budgetLimits, operationNames: options.operationNames });
-    this.tracing = settings.tracing && new Tracing(settings.tracing, log);
-    this.upstreamObserver = observeUpstreams(this.metrics, this.tracing);
+    this.#tracing = settings.tracing && new Tracing(settings.tracing, log);
+    this.upstreamObserver = observeUpstreams(this.metrics, this.#tracing);
   }
 
   /** Plugins for the GraphQL app, to come before all others (the tracing span wraps their work). */
   plugins(graphqlEndpoint: string): Plugin[] {
-    return [...(this.tracing ? [this.tracing.plugin(graphqlEndpoint)] : []), ...(this.metrics?.plugins() ?? [])];
+    return [...(this.#tracing ? [this.#tracing.plugin(graphqlEndpoint)] : []), ...(this.metrics?.plugins() ?? [])];
   }
 
   /** Fields every log line of a request carries besides its id: its trace, when traced. */
   get logBindings(): ((request: Request) => Record<string, string>) | undefined {
-    return this.tracing?.logBindings;
+    return this.#tracing?.logBindings;
   }
 
   /** Serves `/metrics` (or, in a cluster worker, answers the primary); resolves its URL, `undefined` without one. */
@@ -75,7 +75,7 @@ export class Telemetry {
 
   /** Closes the metrics listener and sends the spans still waiting. */
   async close(): Promise<void> {
-    await Promise.all([this.#server?.close(), this.tracing?.shutdown()]);
+    await Promise.all([this.#server?.close(), this.#tracing?.shutdown()]);
   }
 }
 
