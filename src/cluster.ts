@@ -8,6 +8,8 @@ import type { Logger } from './log.js';
 import { SHUTDOWN_MESSAGE, onShutdown } from './shutdown.js';
 import { connectSources } from './sources/connect.js';
 import { sourceNames, type SourceName } from './sources/registry.js';
+import { clusterMetrics } from './telemetry/cluster-metrics.js';
+import { startMetricsServer } from './telemetry/metrics-server.js';
 
 /** Where the primary hands its workers what they share (in the environment of `cluster.fork`). */
 const SHARED_VARIABLE = 'USAGE_GRAPH_WORKER_SHARE';
@@ -20,7 +22,11 @@ const workerShareSchema = z.object({
 /** In a cluster worker: the primary's simulators, and its cursor secret when `CURSOR_SECRET` is unset. */
 export function workerGatewayOptions(): GatewayOptions {
   const share = workerShareSchema.parse(JSON.parse(process.env[SHARED_VARIABLE] ?? '{"simulators":{}}'));
-  return { simulators: share.simulators, ...(share.cursorSecret ? { cursorSecret: Buffer.from(share.cursorSecret, 'base64') } : {}) };
+  return {
+    simulators: share.simulators,
+    ...(share.cursorSecret ? { cursorSecret: Buffer.from(share.cursorSecret, 'base64') } : {}),
+    metricsInPrimary: true,
+  };
 }
 
 /** A crashing worker is replaced at once, then after a doubling wait, so a crash loop cannot spin. */
@@ -32,9 +38,14 @@ const GRACE_MARGIN_MS = 2000;
  * The cluster primary under `WORKERS` > 1: starts the simulators of unconfigured sources once (workers share them,
  * as they share one real vendor) and makes one cursor secret when none is configured (so that a cursor from one
  * worker pages on the next), forks the workers onto one port, replaces a worker that dies, and on SIGTERM or SIGINT
- * drains every worker and exits 0 when all of them finished cleanly. It serves no requests itself.
+ * drains every worker and exits 0 when all of them finished cleanly. It serves no GraphQL requests itself, only
+ * `METRICS_PORT`, with the metrics of all its workers added up.
  */
-export async function runPrimary(config: Config, log: Logger, onListening: (url: string, simulated: string[]) => void): Promise<void> {
+export async function runPrimary(
+  config: Config,
+  log: Logger,
+  onListening: (url: string, simulated: string[], metricsUrl: string | undefined) => void,
+): Promise<void> {
   // The primary builds no app: its clients stay unused, its embedded simulators serve every worker.
   const connected = await connectSources(config);
   const simulators = Object.fromEntries(connected.simulators.map((simulator) => [simulator.source, simulator.url]));
@@ -50,6 +61,15 @@ export async function runPrimary(config: Config, log: Logger, onListening: (url:
   let crashes = 0;
   const listening = new Set<Worker>();
   const startedAt = new Map<Worker, number>();
+  // Scraped before every worker is up, the sum covers those serving.
+  const metrics =
+    config.metrics &&
+    (await startMetricsServer(
+      clusterMetrics(() => listening),
+      config.metrics.port,
+      config.metrics.host,
+      log,
+    ));
 
   const fork = () => {
     const worker = cluster.fork(environment);
@@ -58,7 +78,7 @@ export async function runPrimary(config: Config, log: Logger, onListening: (url:
       listening.add(worker);
       if (!announced && listening.size === config.workers) {
         announced = true;
-        onListening(graphqlUrl(config.host, address.port), simulated);
+        onListening(graphqlUrl(config.host, address.port), simulated, metrics?.url);
       }
     });
     worker.once('exit', (code, signal) => {
@@ -92,6 +112,10 @@ export async function runPrimary(config: Config, log: Logger, onListening: (url:
     return clean;
   };
 
-  onShutdown(async () => ((await stopAll()) ? 0 : 1), log);
+  onShutdown(async () => {
+    const clean = await stopAll();
+    await metrics?.close();
+    return clean ? 0 : 1;
+  }, log);
   for (let i = 0; i < config.workers; i++) fork();
 }

@@ -7,6 +7,7 @@ import type { CostLimits } from './limits/operation-cost.js';
 import { LOG_LEVELS, type LogSettings } from './log.js';
 import { sourceDefinitions, sourceNames, type SourceName, type SourceSettings } from './sources/registry.js';
 import type { SimulatorSettings } from './sources/source.js';
+import type { TracingSettings } from './telemetry/tracing.js';
 import type { HttpPolicy } from './upstream/http.js';
 
 /** Who may call the gateway (see the README's "Client authentication"). */
@@ -75,6 +76,10 @@ export interface Config {
   redis: { url: string; commandTimeoutMs: number } | undefined;
   /** Our own call budget per vendor and credential; `undefined`: none of ours (the vendor's headers still count). */
   rateLimits: Record<SourceName, RateLimit | undefined>;
+  /** The Prometheus metrics listener, apart from the public port; `undefined`: no metrics (`METRICS_PORT=off`). */
+  metrics: { port: number; host: string } | undefined;
+  /** OpenTelemetry traces over OTLP/HTTP; `undefined` without an OTLP endpoint. */
+  tracing: TracingSettings | undefined;
   simulator: SimulatorSettings & {
     /** Interface `npm run simulate` listens on (`0.0.0.0` in a container, for the gateways in others). */
     host: string;
@@ -110,6 +115,30 @@ const corsOrigins = z
     message: 'must be comma-separated origins such as https://app.example.com (scheme and host, no path), or * alone',
   })
   .transform((origins) => origins.map((origin) => (origin === '*' ? origin : (toOrigin(origin) ?? origin))));
+
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS`: `key=value` pairs separated by commas, values percent-encoded (the OpenTelemetry
+ * specification's form). Values are credentials: a message never quotes them.
+ */
+const otlpHeaders = z.string().transform((text, check) => {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const equals = pair.indexOf('=');
+    const key = pair.slice(0, equals).trim();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      value = undefined;
+    }
+    if (equals <= 0 || !/^[!#$%&'*+.^_`|~\w-]+$/.test(key) || !value) {
+      check.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas (values percent-encoded)' });
+      return z.NEVER;
+    }
+    headers[key.toLowerCase()] = value;
+  }
+  return headers;
+});
 
 /** Every source's own variables, validated in the same pass as the rest. */
 const sourceEnvironmentSchema = z.object(
@@ -180,6 +209,24 @@ const environmentSchema = z
     MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: int(300),
     MAX_RESULT_OBJECTS: int(50_000, 1),
     MAX_LIST_ARGUMENT: int(100, 1),
+
+    METRICS_PORT: z
+      .string()
+      .trim()
+      .regex(/^(off|\d{1,5})$/, 'must be a port number (0: any free port) or off')
+      .refine((value) => value === 'off' || Number(value) <= 65535, 'must be at most 65535')
+      .optional(),
+    METRICS_HOST: z.string().trim().min(1).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: variable.url.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: variable.url.optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z
+      .enum(['http/protobuf', 'http/json'], { error: 'must be http/protobuf or http/json (gRPC is not supported)' })
+      .default('http/protobuf'),
+    OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default('usage-graph'),
+    OTEL_BSP_SCHEDULE_DELAY: int(5000),
+    OTEL_PROPAGATE_TO_UPSTREAM: z.stringbool().default(false),
+    OTEL_SDK_DISABLED: z.stringbool().default(false),
 
     SIMULATOR_TODAY: isoDate.optional(),
     SIMULATOR_LATENCY_MS: int(0),
@@ -326,6 +373,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       RateLimit | undefined
     >,
     sources: sourceSettings,
+    metrics: metricsListener(env),
+    tracing: tracingSettings(env),
     simulator: {
       ...(env.SIMULATOR_TODAY === undefined ? {} : { today: env.SIMULATOR_TODAY }),
       latencyMs: env.SIMULATOR_LATENCY_MS,
@@ -337,6 +386,31 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         }),
       ),
     },
+  };
+}
+
+/**
+ * `METRICS_PORT`, by default 9464; but a gateway told to take any free port (`PORT=0`: tests, benchmarks, several
+ * gateways in one process) takes any free one for its metrics too, never a fixed port it might share.
+ */
+function metricsListener(env: z.output<typeof environmentSchema>): Config['metrics'] {
+  if (env.METRICS_PORT === 'off') return undefined;
+  const port = env.METRICS_PORT === undefined ? (env.PORT === 0 ? 0 : 9464) : Number(env.METRICS_PORT);
+  return { port, host: env.METRICS_HOST ?? env.HOST };
+}
+
+/** Traces go out once an OTLP endpoint is set: the traces endpoint as it is, or `/v1/traces` below the general one. */
+function tracingSettings(env: z.output<typeof environmentSchema>): TracingSettings | undefined {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? undefined : `${base}/v1/traces`);
+  if (tracesUrl === undefined || env.OTEL_SDK_DISABLED) return undefined;
+  return {
+    tracesUrl,
+    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+    serviceName: env.OTEL_SERVICE_NAME,
+    scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+    propagateToUpstream: env.OTEL_PROPAGATE_TO_UPSTREAM,
   };
 }
 

@@ -11,7 +11,8 @@ import { schema } from './schema/index.js';
 import { CursorCodec } from './schema/paging/cursor.js';
 import { connectSources, type ConnectedSources } from './sources/connect.js';
 import { sourceDefinitions, type SourceName, type SourceSettings } from './sources/registry.js';
-import { collectUpstreams } from './upstream/http.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { collectUpstreams, type Upstream } from './upstream/http.js';
 import { createApp, type App } from './yoga.js';
 
 /** What a cluster worker gets from its primary, so that every worker behaves as one gateway. */
@@ -20,11 +21,15 @@ export interface GatewayOptions {
   simulators?: Partial<Record<SourceName, string>>;
   /** Signs cursors when `CURSOR_SECRET` is unset, so that a cursor from one worker pages on every other. */
   cursorSecret?: Buffer;
+  /** The primary serves the metrics of every worker: this process answers it instead of listening on `METRICS_PORT`. */
+  metricsInPrimary?: boolean;
 }
 
 export interface Gateway {
   /** `http://host:port/graphql` */
   url: string;
+  /** `http://host:port/metrics` on the metrics listener; `undefined` when off or served by the cluster primary. */
+  metricsUrl: string | undefined;
   app: App;
   connected: ConnectedSources;
   /** Sources answered by simulators with demo data (embedded, or the primary's). */
@@ -48,9 +53,23 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
   const cache = config.cache.enabled
     ? new VendorAnswerCache(new ReadCache({ maxBytes: config.cache.maxBytes, ...(redis ? { redis } : {}) }), config.cache.ttl)
     : undefined;
-  const { result: connected, upstreams } = await collectUpstreams(() =>
-    connectSources({ ...config, sources: withSimulators(config.sources, shared) }, { cache, redis }),
+  let upstreams: Upstream[] = [];
+  const telemetry = new Telemetry(
+    { metrics: config.metrics, tracing: config.tracing, budgetLimits: budgetLimits(config) },
+    {
+      upstreams: () => upstreams.map((upstream) => upstream.health),
+      operationNames: trustedDocuments !== undefined,
+      metricsInPrimary: options.metricsInPrimary ?? false,
+    },
+    log,
   );
+  const collected = await collectUpstreams(
+    () => connectSources({ ...config, sources: withSimulators(config.sources, shared) }, { cache, redis }),
+    telemetry.upstreamObserver,
+  );
+  const connected = collected.result;
+  upstreams = collected.upstreams;
+  for (const budget of connected.budgets) telemetry.metrics?.registerBudgetGauge(budget.source, () => budget.remaining());
   const simulated = [...connected.simulators.map((simulator) => simulator.source), ...Object.keys(shared)];
   // What /ready checks besides the process's own phase: Redis is reported, never required (each process can go on alone).
   const dependencies: DependencyCheck[] = redis ? [{ name: 'redis', required: false, check: () => redisAnswers(redis) }] : [];
@@ -67,19 +86,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
     trustedDocuments,
     readiness,
     ...(redis ? { redis } : {}),
+    telemetry,
   });
   const http = createHttpServer(app, { compressionThresholdBytes: config.compressionThresholdBytes });
   let port: number;
+  let metricsUrl: string | undefined;
   try {
     ({ port } = await http.listen(config.port, config.host));
+    metricsUrl = await telemetry.start();
   } catch (error) {
-    await connected.close();
+    await http.close();
+    await Promise.all([connected.close(), telemetry.close()]);
     redis?.close();
     throw error;
   }
   readiness.markReady();
   return {
     url: graphqlUrl(config.host, port),
+    metricsUrl,
     app,
     connected,
     simulated,
@@ -92,13 +116,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
         // Pools would wait for the vendor calls of the requests just cut off; the process is about to exit anyway.
         return false;
       }
-      await connected.close();
+      await Promise.all([connected.close(), telemetry.close()]);
       redis?.close();
       return true;
     },
     async close() {
       await http.close();
-      await connected.close();
+      await Promise.all([connected.close(), telemetry.close()]);
       redis?.close();
     },
   };
@@ -106,6 +130,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {},
 
 async function redisAnswers(redis: SharedRedis): Promise<void> {
   if (!(await redis.ping())) throw new Error('unreachable: the cache, single flight and budgets are per process until it is back');
+}
+
+/** Our own call budget per vendor, in calls per window. */
+function budgetLimits(config: Config): Record<string, number | undefined> {
+  return Object.fromEntries(Object.entries(config.rateLimits).map(([source, limit]) => [source, limit?.calls]));
 }
 
 /** The configured sources, plus the shared simulators' settings for those left unset. */

@@ -18,6 +18,7 @@ import type { Paging } from './schema/paging/args.js';
 import { useReadiness, type Readiness } from './readiness.js';
 import type { SharedRedis } from './redis.js';
 import type { Clients } from './sources/registry.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 
 export interface AppOptions {
   log: Logger;
@@ -27,10 +28,12 @@ export interface AppOptions {
   readiness: Readiness;
   /** Shares the client budgets with every replica. */
   redis?: SharedRedis;
+  /** Metrics and traces; their plugins come first, so that they see every other plugin's work. */
+  telemetry?: Telemetry | undefined;
 }
 
 /** The GraphQL endpoint at `/graphql` with GraphiQL (assets bundled, no CDN), `/health` (liveness) and `/ready`. */
-export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness, redis }: AppOptions) {
+export function createApp(clients: Clients, config: Config, { log, paging, trustedDocuments, readiness, redis, telemetry }: AppOptions) {
   const clientBudget = config.clientCallsPerMinute === undefined ? undefined : new ClientBudget(config.clientCallsPerMinute, redis);
   return createYoga<Record<string, unknown>, GraphContext & RequestContext>({
     schema,
@@ -55,7 +58,8 @@ export function createApp(clients: Clients, config: Config, { log, paging, trust
     multipart: false,
     cors: corsPolicy(config.browser.corsOrigins),
     plugins: [
-      useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs }),
+      ...(telemetry?.plugins('/graphql') ?? []),
+      useRequestContext({ log, operationTimeoutMs: config.operationTimeoutMs, logBindings: telemetry?.logBindings }),
       useReadiness(readiness),
       useBodyLimit(config.requestLimits.maxBodyBytes),
       useAdmissionLimit(config.maxConcurrentOperations, '/graphql'),

@@ -53,6 +53,8 @@ describe('loadConfig', () => {
       },
       redis: undefined,
       rateLimits: { signicat: undefined, onomondo: { calls: 600, windowMs: 60_000 }, fourme: { calls: 3600, windowMs: 3_600_000 } },
+      metrics: { port: 9464, host: '0.0.0.0' },
+      tracing: undefined,
       simulator: { latencyMs: 0, host: '127.0.0.1', ports: { signicat: 4101, onomondo: 4102, fourme: 4103 } },
     } satisfies Config);
   });
@@ -322,6 +324,51 @@ describe('loadConfig', () => {
     const message = configError({ PORT: 'x', ONOMONDO_BASE_URL: 'https://api.onomondo.test' });
     expect(message).toMatch(/^ {2}PORT: /m);
     expect(message).toMatch(/^ {2}ONOMONDO_API_KEY: is required when ONOMONDO_BASE_URL is set$/m);
+  });
+
+  it('puts the metrics listener on port 9464 and HOST by default, where METRICS_PORT and METRICS_HOST say, or nowhere', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(loadConfig({ METRICS_PORT: 'off' }).metrics).toBeUndefined();
+    // A gateway on any free port takes any free port for its metrics too.
+    expect(loadConfig({ PORT: '0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
+    for (const port of ['70000', '-1', 'on']) expect(configError({ METRICS_PORT: port })).toMatch(/^ {2}METRICS_PORT: /m);
+  });
+
+  it('sends traces once an OTLP endpoint is set, to /v1/traces below it or to the traces endpoint as given', () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'unused' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      headers: {},
+      serviceName: 'usage-graph',
+      scheduleDelayMs: 5000,
+      propagateToUpstream: false,
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/api/traces',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, X-Team = usage',
+        OTEL_PROPAGATE_TO_UPSTREAM: 'true',
+      }).tracing,
+    ).toMatchObject({
+      tracesUrl: 'https://otlp.example.com/api/traces',
+      protocol: 'http/json',
+      headers: { 'x-api-key': 'abc==', 'x-team': 'usage' },
+      propagateToUpstream: true,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+  });
+
+  it('refuses gRPC and malformed OTLP headers, without quoting the headers', () => {
+    expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatch(
+      /^ {2}OTEL_EXPORTER_OTLP_PROTOCOL: .*gRPC is not supported/m,
+    );
+    const message = configError({ OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key: otlp-secret-value' });
+    expect(message).toMatch(/^ {2}OTEL_EXPORTER_OTLP_HEADERS: must be key=value pairs/m);
+    expect(message).not.toContain('otlp-secret-value');
   });
 
   it('rejects a blank HOST', () => {

@@ -43,6 +43,8 @@ interface RequestState extends Omit<RequestContext, 'principal' | 'client'> {
 export interface RequestContextOptions {
   log: Logger;
   operationTimeoutMs: number;
+  /** Fields every log line of the request carries besides its id (its trace), read as the request arrives. */
+  logBindings?: ((request: Request) => Record<string, string>) | undefined;
 }
 
 const states = new WeakMap<Request, RequestState>();
@@ -118,10 +120,10 @@ export function useRequestContext(options: RequestContextOptions): Plugin {
   };
 }
 
-function createState(request: Request, { log: parent, operationTimeoutMs }: RequestContextOptions): RequestState {
+function createState(request: Request, { log: parent, operationTimeoutMs, logBindings }: RequestContextOptions): RequestState {
   const incoming = request.headers.get('x-request-id');
   const requestId = incoming !== null && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  const log = parent.child({ requestId });
+  const log = parent.child({ requestId, ...logBindings?.(request) });
   if (log.isLevelEnabled('debug')) {
     log.debug({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers) }, 'request received');
   }

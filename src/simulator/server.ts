@@ -65,6 +65,8 @@ export interface RequestLogEntry {
   /** Epoch ms with sub-millisecond precision, for measuring the upstream critical path. */
   startedAt: number;
   endedAt: number;
+  /** The W3C trace context the caller sent, if any (the gateway sends one only when told to). */
+  traceparent?: string;
 }
 
 export interface SimulatorOptions {
@@ -210,6 +212,7 @@ export class Simulator {
       status: response.status,
       startedAt,
       endedAt: now(),
+      ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
     });
     send(res, response);
   }

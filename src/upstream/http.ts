@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { Pool, errors as undiciErrors } from 'undici';
-import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { systemClock, type Clock } from './clock.js';
@@ -149,16 +149,48 @@ export interface UpstreamHealth {
   lastError: { code: UpstreamError['code']; at: Date } | undefined;
 }
 
-const created = new AsyncLocalStorage<Upstream[]>();
+/** How one attempt ended: the vendor's HTTP status, or why no status came back. */
+export type AttemptOutcome = number | 'timeout' | 'network' | 'cancelled' | 'error';
+
+/**
+ * Watches an upstream's calls (for metrics and traces) without the core knowing what is made of them. Every method
+ * must return quickly and never throw.
+ */
+export interface UpstreamObserver {
+  /** A call begins; `endpoint` is `METHOD /path-template`, never a path with ids in it. */
+  call(source: string, endpoint: string): CallObservation;
+}
+
+export interface CallObservation {
+  /** Headers every attempt carries besides the call's own (trace context, when it is to be propagated). */
+  headers(): Record<string, string>;
+  /** One attempt was answered (its HTTP status, body read) or failed on its way; `durationMs` from its start. */
+  attempt(outcome: AttemptOutcome, durationMs: number): void;
+  /** Where the read cache answered this call from. */
+  cache(result: CacheStatus): void;
+  /** The call is over: with the error it failed with, if it did. */
+  end(error?: unknown): void;
+}
+
+interface Collection {
+  upstreams: Upstream[];
+  observer: UpstreamObserver | undefined;
+}
+
+const created = new AsyncLocalStorage<Collection>();
 
 /**
  * Runs `create` and returns, with its result, every {@link Upstream} constructed inside it: how the gateway finds
- * the upstreams its sources built, to report their health, without each client handing them out.
+ * the upstreams its sources built, to report their health, without each client handing them out. Each of them
+ * reports its calls to `observer`.
  */
-export async function collectUpstreams<T>(create: () => Promise<T>): Promise<{ result: T; upstreams: Upstream[] }> {
-  const upstreams: Upstream[] = [];
-  const result = await created.run(upstreams, create);
-  return { result, upstreams };
+export async function collectUpstreams<T>(
+  create: () => Promise<T>,
+  observer?: UpstreamObserver,
+): Promise<{ result: T; upstreams: Upstream[] }> {
+  const collection: Collection = { upstreams: [], observer };
+  const result = await created.run(collection, create);
+  return { result, upstreams: collection.upstreams };
 }
 
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -178,10 +210,13 @@ export class Upstream {
   readonly #breaker: CircuitBreaker;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #observer: UpstreamObserver | undefined;
   #lastError: UpstreamHealth['lastError'];
 
   constructor(private readonly options: UpstreamOptions) {
-    created.getStore()?.push(this);
+    const collection = created.getStore();
+    collection?.upstreams.push(this);
+    this.#observer = collection?.observer;
     const url = new URL(options.baseUrl);
     this.source = options.source;
     this.#origin = url.origin;
@@ -203,7 +238,7 @@ export class Upstream {
    * headers timeouts, 429, 502, 503 and 504.
    */
   get<S extends z.ZodType>(template: string, options: RequestOptions<S>): Promise<UpstreamResponse<z.output<S>>> {
-    return this.#call('GET', template, options, undefined);
+    return this.#observed('GET', template, (observation) => this.#call('GET', template, options, undefined, observation));
   }
 
   /** A form POST (the OAuth token call): never retried, since POST is not idempotent in general. */
@@ -212,7 +247,8 @@ export class Upstream {
     form: Record<string, string>,
     options: RequestOptions<S>,
   ): Promise<UpstreamResponse<z.output<S>>> {
-    return this.#call('POST', template, options, new URLSearchParams(form).toString());
+    const body = new URLSearchParams(form).toString();
+    return this.#observed('POST', template, (observation) => this.#call('POST', template, options, body, observation));
   }
 
   close(): Promise<void> {
@@ -223,19 +259,39 @@ export class Upstream {
     return { source: this.source, breakerOpen: this.#breaker.isOpen, lastError: this.#lastError };
   }
 
+  /** `METHOD /path-template`, as errors, logs and metrics name an endpoint. */
+  #endpoint(method: 'GET' | 'POST', template: string): string {
+    return `${method} ${this.#basePath}${template}`;
+  }
+
+  /** Runs one call under the observer's watch, if there is one. */
+  async #observed<T>(method: 'GET' | 'POST', template: string, call: (observation: CallObservation | undefined) => Promise<T>): Promise<T> {
+    const observation = this.#observer?.call(this.source, this.#endpoint(method, template));
+    if (observation === undefined) return call(undefined);
+    try {
+      const result = await call(observation);
+      observation.end();
+      return result;
+    } catch (error) {
+      observation.end(error);
+      throw error;
+    }
+  }
+
   async #call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     template: string,
     options: RequestOptions<S>,
     body: string | undefined,
+    observation: CallObservation | undefined,
   ): Promise<UpstreamResponse<z.output<S>>> {
-    const endpoint = `${method} ${this.#basePath}${template}`;
+    const endpoint = this.#endpoint(method, template);
     const path = expandTemplate(template, options.params ?? {}, { source: this.source, endpoint });
     options.inFlight?.enter();
     try {
       const cache = method === 'GET' ? this.options.cache : undefined;
-      if (!cache) return (await this.#fetch(method, path, options, body, endpoint)).response;
-      return await this.#readThrough(cache, path, options, endpoint);
+      if (!cache) return (await this.#fetch(method, path, options, body, endpoint, observation)).response;
+      return await this.#readThrough(cache, path, options, endpoint, observation);
     } finally {
       options.inFlight?.leave();
     }
@@ -250,6 +306,7 @@ export class Upstream {
     path: string,
     options: RequestOptions<S>,
     endpoint: string,
+    observation: CallObservation | undefined,
   ): Promise<UpstreamResponse<z.output<S>>> {
     const key = {
       source: this.source,
@@ -262,7 +319,7 @@ export class Upstream {
       let loaded: UpstreamResponse<z.output<S>> | undefined;
       const load = async (): Promise<LoadedAnswer> => {
         try {
-          const { response, raw } = await this.#fetch('GET', path, options, undefined, endpoint);
+          const { response, raw } = await this.#fetch('GET', path, options, undefined, endpoint, observation);
           loaded = response;
           const periodEnd = typeof options.periodEnd === 'function' ? options.periodEnd(response.data) : options.periodEnd;
           return { answer: raw, periodEnd };
@@ -273,6 +330,7 @@ export class Upstream {
       };
       try {
         const cached = await untilAborted(cache.read(key, load, servableStale), options.signal, { source: this.source, endpoint });
+        observation?.cache(cached.status);
         if (cached.status === 'miss' && loaded) return { ...loaded, cache: { status: 'miss', ageMs: 0 } };
         const { status, headers, body } = cached.answer;
         const parsed = this.#parse(body, options.schema, { source: this.source, endpoint, status });
@@ -293,6 +351,7 @@ export class Upstream {
     options: RequestOptions<S>,
     body: string | undefined,
     endpoint: string,
+    observation: CallObservation | undefined,
   ): Promise<{ response: UpstreamResponse<z.output<S>>; raw: RawAnswer }> {
     const details = { source: this.source, endpoint };
     if (!this.#breaker.tryAcquire()) {
@@ -302,7 +361,7 @@ export class Upstream {
     const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
     const deadlineAt = this.#clock.now() + this.options.policy.deadlineMs;
     try {
-      const raw = await this.#attempts(method, path, options, body, signal, deadlineAt, endpoint);
+      const raw = await this.#attempts(method, path, options, body, signal, deadlineAt, endpoint, observation);
       const response = {
         status: raw.status,
         headers: raw.headers,
@@ -338,6 +397,7 @@ export class Upstream {
     signal: AbortSignal,
     deadlineAt: number,
     endpoint: string,
+    observation: CallObservation | undefined,
   ): Promise<RawAnswer> {
     const { policy, credentials, budget } = this.options;
     const retryable = method === 'GET';
@@ -345,7 +405,7 @@ export class Upstream {
     let refreshedCredentials = false;
     for (let attempt = 0; ; attempt++) {
       const lastAttempt = !retryable || attempt + 1 >= policy.maxAttempts;
-      let response: Dispatcher.ResponseData;
+      let response: Exchange;
       let auth: Record<string, string> = {};
       // A caller that already gave up is charged nothing.
       signal.throwIfAborted();
@@ -364,7 +424,8 @@ export class Upstream {
       }
       try {
         auth = credentials ? await credentials.headers(signal) : {};
-        response = await this.#request(method, path + queryString(options.query), { ...options.headers, ...auth }, body, signal);
+        const headers = { ...observation?.headers(), ...options.headers, ...auth };
+        response = await this.#request(method, path + queryString(options.query), headers, body, signal, observation);
       } catch (error) {
         if (error instanceof UpstreamError) throw error;
         const wait = backoffDelay(attempt, policy.backoffBaseMs, policy.backoffMaxMs, this.#random);
@@ -376,10 +437,8 @@ export class Upstream {
         throw error;
       }
 
-      const { statusCode: status } = response;
-      const headers = flattenHeaders(response.headers);
+      const { status, headers, text } = response;
       budget?.observe(headers);
-      const text = await response.body.text();
 
       if (status >= 200 && status < 300) return { status, headers, body: text };
 
@@ -410,18 +469,20 @@ export class Upstream {
     }
   }
 
-  /** One attempt, bounded by `headersTimeoutMs` until the response headers arrive. */
+  /** One attempt, bounded by `headersTimeoutMs` until the response headers arrive, then by `bodyTimeoutMs` per chunk. */
   async #request(
     method: 'GET' | 'POST',
     pathAndQuery: string,
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal,
-  ): Promise<Dispatcher.ResponseData> {
+    observation: CallObservation | undefined,
+  ): Promise<Exchange> {
     const attempt = new AbortController();
     const timer = setTimeout(() => attempt.abort(new undiciErrors.HeadersTimeoutError()), this.options.policy.headersTimeoutMs);
+    const startedAt = performance.now();
     try {
-      return await this.#pool.request({
+      const response = await this.#pool.request({
         method,
         path: this.#basePath + pathAndQuery,
         headers: {
@@ -432,6 +493,13 @@ export class Upstream {
         body,
         signal: AbortSignal.any([signal, attempt.signal]),
       });
+      clearTimeout(timer);
+      const text = await response.body.text();
+      observation?.attempt(response.statusCode, performance.now() - startedAt);
+      return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
+    } catch (error) {
+      observation?.attempt(attemptFailure(error, signal), performance.now() - startedAt);
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -501,6 +569,21 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, deta
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** One attempt's answer, its body read. */
+interface Exchange {
+  status: number;
+  /** Lower-cased. */
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** The class of a failed attempt, for observers: never a message, so it stays one of a few values. */
+function attemptFailure(error: unknown, signal: AbortSignal): AttemptOutcome {
+  if (isTimeout(error) || ATTEMPT_TIMEOUT_CODES.has(errorCode(error) ?? '')) return 'timeout';
+  if (isNetworkError(error)) return 'network';
+  return signal.aborted ? 'cancelled' : 'error';
 }
 
 /** The caller's own refusal of an attempt (its allowance of calls is spent), passed through untouched. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TODAY } from '../support/gateway.js';
 import { postOperation, ready } from '../support/http.js';
+import { scrape, total } from '../support/metrics.js';
 import { cleanEnvironment, freePort, spawnNpm, type NpmProcess } from '../support/process.js';
 
 /**
@@ -33,9 +34,12 @@ function isRunning(pid: number): boolean {
 describe('WORKERS=2', () => {
   let server: NpmProcess;
   let url: string;
+  let metricsUrl: string;
   let primaryPid: number;
 
   beforeAll(async () => {
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     server = spawnNpm(
       ['start'],
       cleanEnvironment({
@@ -44,6 +48,9 @@ describe('WORKERS=2', () => {
         SIMULATOR_TODAY: TEST_TODAY,
         LOG_LEVEL: 'silent',
         WORKERS: '2',
+        METRICS_PORT: String(metricsPort),
+        // Every operation below reaches the vendor: the count of calls is exact.
+        CACHE: 'off',
       }),
     );
     [, url] = (await server.waitFor(/GraphiQL at (http:\/\/\S+)/, 40_000)) as [string, string];
@@ -84,6 +91,25 @@ describe('WORKERS=2', () => {
     }
     const firstFour = await postOperation<Page>(url, '{ sims(first: 4) { nodes { iccid } pageInfo { endCursor } } }');
     expect(iccids).toEqual(firstFour.data?.sims.nodes.map((sim) => sim.iccid));
+  });
+
+  it('serves the metrics of both workers added up on the primary’s METRICS_PORT', async () => {
+    const calls = async () => total(await scrape(metricsUrl), 'upstream_requests_total', { source: 'onomondo', endpoint: 'GET /sims' });
+    const before = await calls();
+    // Each operation on a new connection: the primary hands them to the two workers in turn, one vendor call each.
+    const operations = 6;
+    for (let i = 0; i < operations; i++) {
+      const answer = await postOperation<{ sims: { nodes: unknown[] } }>(url, `{ sims(first: ${i + 1}) { nodes { iccid } } }`);
+      expect(answer.data?.sims.nodes).toHaveLength(i + 1);
+    }
+    expect((await calls()) - before).toBe(operations);
+    // Gauges are one series per vendor, not one per worker.
+    const breakers = (await scrape(metricsUrl)).filter((sample) => sample.name === 'upstream_breaker_open');
+    expect(breakers.map((sample) => [sample.labels['source'], sample.value]).sort()).toEqual([
+      ['fourme', 0],
+      ['onomondo', 0],
+      ['signicat', 0],
+    ]);
   });
 
   it('replaces a worker killed with SIGKILL, and the new one answers', async () => {

@@ -50,6 +50,8 @@ export async function startTestGateway(environment: Record<string, string> = {})
     MAX_CLIENT_UPSTREAM_CALLS_PER_MINUTE: '0',
     // Each operation reaches the vendors, so tests see each one's calls and faults; the cache has its own tests.
     CACHE: 'off',
+    // Many gateways run at once on one machine: a test that reads metrics asks for a free port ('0').
+    METRICS_PORT: 'off',
     ...environment,
   });
   const gateway = await startGateway(config);

@@ -6,11 +6,12 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every variable `loadConfig` (or the logger) reads, so a developer's own settings never leak into a spawned server. */
 const CONFIG_VARIABLE =
-  /^(PORT|HOST|LOG_\w+|AUTH_\w+|MAX_\w+|WORKERS|SHUTDOWN_GRACE_MS|COMPRESSION_THRESHOLD_BYTES|OPERATION_TIMEOUT_MS|CORS_ORIGINS|GRAPHIQL|INTROSPECTION|TRUSTED_DOCUMENTS|CACHE|CACHE_\w+|REDIS_\w+|CURSOR_SECRET|SIGNICAT_\w+|ONOMONDO_\w+|FOURME_\w+|UPSTREAM_\w+|PAGE_SIZE_\w+|SIMULATOR_\w+)$/;
+  /^(PORT|HOST|LOG_\w+|AUTH_\w+|MAX_\w+|WORKERS|SHUTDOWN_GRACE_MS|COMPRESSION_THRESHOLD_BYTES|OPERATION_TIMEOUT_MS|CORS_ORIGINS|GRAPHIQL|INTROSPECTION|TRUSTED_DOCUMENTS|CACHE|CACHE_\w+|REDIS_\w+|CURSOR_SECRET|SIGNICAT_\w+|ONOMONDO_\w+|FOURME_\w+|UPSTREAM_\w+|PAGE_SIZE_\w+|SIMULATOR_\w+|METRICS_\w+|OTEL_\w+)$/;
 
+/** The environment of a spawned server: no metrics listener (its fixed default port) unless a test asks for one. */
 export function cleanEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLE.test(name)));
-  return { ...inherited, ...overrides };
+  return { ...inherited, METRICS_PORT: 'off', ...overrides };
 }
 
 /** A loopback port nothing listens on right now (listen on 0, read it, close). */
